@@ -1,0 +1,320 @@
+"""The ``nbvc`` command: parse, call the core, render. The only layer that prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import EXIT_CODES, NbvcError
+
+app = typer.Typer(
+    name="nbvc",
+    help="Git-like versioning of Jupyter notebooks on a versioned S3 bucket.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: " + "; ".join(f"{k} {v.split(':')[0]}" for k, v in EXIT_CODES.items()),
+)
+remote_app = typer.Typer(help="Show or change the remote bucket.", no_args_is_help=True)
+app.add_typer(remote_app, name="remote")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"nbvc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None, typer.Option("-C", help="Run as if started in this directory.")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Every save of a notebook is a version; push, fetch, pull and publish them."""
+    if debug:
+        os.environ["NBVC_DEBUG"] = "1"
+    if directory is not None:
+        try:
+            os.chdir(directory)
+        except OSError as exc:
+            raise NbvcError(f"cannot enter {directory}: {exc.strerror}") from None
+
+
+def workspace(**overrides: Any) -> Any:
+    """The workspace around the current directory (imported late: keeps --help fast)."""
+    from .workspace import Workspace
+
+    return Workspace.find(overrides=overrides or None)
+
+
+def emit_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def when(iso: str | None) -> str:
+    """An index timestamp in the local time zone, to the second."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def version_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The documented, stable JSON shape of one version (see docs/cli.md)."""
+    return {
+        "path": row["path"],
+        "short": row["sha256"][:8],
+        "sha256": row["sha256"],
+        "size": row["size"],
+        "saved_at": row["saved_at"],
+        "author": row["author"],
+        "host": row["host"],
+        "message": row["message"],
+        "kind": row["kind"],
+        "save_id": row["uid"],
+        "parent_save_id": row["parent_uid"],
+        "pushed": row["version_id"] is not None,
+        "key": row["key"],
+        "version_id": row["version_id"],
+        "pushed_at": row["pushed_at"],
+    }
+
+
+# -- init / remote ---------------------------------------------------------------------
+
+RemoteOpt = Annotated[
+    str | None, typer.Option("--remote", help="s3://BUCKET, or local:///DIR for a local store.")
+]
+EndpointOpt = Annotated[
+    str | None, typer.Option("--endpoint-url", help="S3-compatible endpoint, e.g. http://127.0.0.1:9000.")
+]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="S3 region.")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="User name in keys and history.")]
+WorkspacePrefixOpt = Annotated[
+    str | None, typer.Option("--workspace-prefix", help="Key prefix of drafts [workspace/USER].")
+]
+PublishedPrefixOpt = Annotated[
+    str | None, typer.Option("--published-prefix", help="Key prefix of published copies [published/USER].")
+]
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder of notebooks.")] = Path("."),
+    remote: RemoteOpt = None,
+    endpoint_url: EndpointOpt = None,
+    region: RegionOpt = None,
+    user: UserOpt = None,
+    workspace_prefix: WorkspacePrefixOpt = None,
+    published_prefix: PublishedPrefixOpt = None,
+) -> None:
+    """Make a folder an nbvc workspace (creates .nbvc/ with config, index, objects).
+
+    With no --remote, versions go to the embedded local store: no account, no network.
+
+    [b]Examples[/b]
+
+      nbvc init
+
+      nbvc init --remote s3://my-bucket --endpoint-url http://127.0.0.1:9000 --user kylek
+    """
+    from .workspace import Workspace
+
+    if not path.is_dir():
+        raise NbvcError(f"{path}: not a directory")
+    ws, created = Workspace.init(path, {
+        "remote": remote, "endpoint_url": endpoint_url, "region": region, "user": user,
+        "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
+    })
+    verb = "Initialised" if created else "Reinitialised"
+    out.print(f"{verb} nbvc workspace in {ws.nbvc_dir}")
+    out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
+
+
+@remote_app.command("show")
+def remote_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Print the remote and the key prefixes in use.
+
+    [b]Example[/b]: nbvc remote show --json
+    """
+    ws = workspace()
+    s = ws.settings
+    info = {
+        "remote": s.remote or "",
+        "kind": "embedded" if not s.remote else s.remote.split("://")[0],
+        "url": ws.store.display_url(),
+        "endpoint_url": s.endpoint_url,
+        "region": s.region,
+        "user": s.user,
+        "workspace_prefix": s.workspace_prefix,
+        "published_prefix": s.published_prefix,
+    }
+    if as_json:
+        emit_json(info)
+        return
+    for name, value in info.items():
+        out.print(f"{name:17} {value}")
+
+
+@remote_app.command("set")
+def remote_set(
+    remote: Annotated[str, typer.Argument(help="s3://BUCKET, local:///DIR, or '' for embedded.")],
+    endpoint_url: EndpointOpt = None,
+    region: RegionOpt = None,
+    user: UserOpt = None,
+    workspace_prefix: WorkspacePrefixOpt = None,
+    published_prefix: PublishedPrefixOpt = None,
+) -> None:
+    """Point the workspace at another remote (saved in .nbvc/config.toml).
+
+    [b]Example[/b]: nbvc remote set s3://team-notebooks --region eu-west-1
+    """
+    from .store import parse_remote
+
+    ws = workspace()
+    parse_remote(remote, ws.nbvc_dir)  # refuse a malformed URL before writing anything
+    ws.update_settings({
+        "remote": remote, "endpoint_url": endpoint_url, "region": region, "user": user,
+        "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
+    })
+    out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Check config, index, credentials, bucket and versioning; say how to fix each.
+
+    Exits 5 when a check fails.
+
+    [b]Example[/b]: nbvc doctor --json
+    """
+    from .doctor import run_checks
+
+    checks = run_checks(workspace())
+    if as_json:
+        emit_json([c.__dict__ for c in checks])
+    else:
+        marks = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
+        for check in checks:
+            out.print(f"{marks[check.status]:>6}  {check.name:14} {check.detail}")
+            if check.fix and check.status != "ok":
+                out.print(f"        {'':14} fix: {check.fix}")
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(5)
+
+
+# -- save / log ------------------------------------------------------------------------
+
+
+@app.command()
+def save(
+    paths: Annotated[list[str] | None, typer.Argument(help="Notebooks or folders [all].")] = None,
+    message: Annotated[str | None, typer.Option("-m", "--message", help="A label.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Record a version of notebooks whose bytes changed (identical bytes: unchanged).
+
+    [b]Examples[/b]
+
+      nbvc save analysis.ipynb
+
+      nbvc save -m "before refactor"        (every changed notebook)
+    """
+    results = workspace().save(paths or None, message)
+    if as_json:
+        emit_json([{"status": r.status, **version_json(r.version)} for r in results if r.version])
+        return
+    if not results:
+        out.print("no notebooks found")
+    for r in results:
+        if r.status == "saved":
+            out.print(f"saved      {r.path}  {r.version['sha256'][:8]}")
+        elif paths:
+            out.print(f"unchanged  {r.path}")
+
+
+@app.command()
+def log(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N versions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List a notebook's versions, newest first, with S3 VersionIds.
+
+    [b]Examples[/b]
+
+      nbvc log analysis.ipynb -n 5
+
+      nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
+    """
+    rows = workspace().log(path, limit)
+    if as_json:
+        emit_json([version_json(r) for r in rows])
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("version", "saved", "size", "author", "version id", "message"):
+        table.add_column(column, no_wrap=column != "message")
+    for r in rows:
+        vid = r["version_id"] if r["version_id"] is not None else "[yellow]not pushed[/]"
+        if r["kind"] == "delete":
+            vid = f"{vid} (deleted)"
+        table.add_row(f"[cyan]{r['sha256'][:8]}[/]", when(r["saved_at"]), human_size(r["size"]),
+                      f"{r['author']}@{r['host']}", vid, r["message"] or "")
+    out.print(table)
+
+
+# -- entry point -----------------------------------------------------------------------
+
+
+def main() -> None:
+    """Console entry: run the app; nbvc errors become one line and an exit code."""
+    debug = "--debug" in sys.argv or os.environ.get("NBVC_DEBUG") == "1"
+    try:
+        app(standalone_mode=True)
+    except NbvcError as exc:
+        if debug or os.environ.get("NBVC_DEBUG") == "1":
+            raise
+        err.print(f"[red]error:[/] {exc.message}", soft_wrap=True)
+        if exc.hint:
+            err.print(f"hint: {exc.hint}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if debug or os.environ.get("NBVC_DEBUG") == "1":
+            raise
+        err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {exc}", soft_wrap=True)
+        err.print("hint: run again with --debug to see the traceback")
+        sys.exit(1)

@@ -1,0 +1,118 @@
+"""Reading, validating and hashing notebooks.
+
+A version is the notebook's exact bytes: the hash is over the file as written, not
+over a normalised form, so what comes back is byte-for-byte what was saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidNotebook, NotFound, WorkspaceError
+
+CHUNK = 1 << 20
+SUFFIX = ".ipynb"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Content identity of a file: sha256 (the version's name), md5 (S3's ETag), size."""
+
+    sha256: str
+    md5: str
+    size: int
+
+
+def digest_bytes(data: bytes) -> Digest:
+    return Digest(
+        hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        len(data),
+    )
+
+
+def digest_file(path: Path) -> Digest:
+    """Hash a file in one streaming pass."""
+    sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                sha.update(chunk)
+                md5.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidNotebook(f"{path}: is a directory, not a notebook") from None
+    except PermissionError:
+        raise WorkspaceError(f"{path}: permission denied") from None
+    return Digest(sha.hexdigest(), md5.hexdigest(), size)
+
+
+def check_suffix(name: str) -> None:
+    if not name.endswith(SUFFIX):
+        raise InvalidNotebook(
+            f"{name}: not a notebook (nbvc versions .ipynb files only)",
+        )
+
+
+def import_nbformat() -> Any:
+    """Import nbformat without jsonschema's optional IRI checker.
+
+    When installed, ``rfc3987_syntax`` compiles a grammar at import and costs about
+    3 s of start-up; the notebook schema has no IRI formats, so nbvc hides it from
+    jsonschema unless something in the process already loaded jsonschema.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbformat
+
+    return nbformat
+
+
+def validate_bytes(name: str, data: bytes) -> None:
+    """Raise :class:`InvalidNotebook` with a one-line reason unless ``data`` is a notebook."""
+    nbformat = import_nbformat()
+    from nbformat.validator import ValidationError
+
+    if not data.strip():
+        raise InvalidNotebook(f"{name}: empty file, not a notebook")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidNotebook(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidNotebook(
+            f"{name}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    if not isinstance(raw, dict) or "nbformat" not in raw:
+        raise InvalidNotebook(f"{name}: JSON but not a notebook (no 'nbformat' field)")
+    try:
+        notebook = nbformat.from_dict(raw)
+        nbformat.validate(notebook)
+    except ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        reason = str(exc.message).splitlines()[0][:160]
+        raise InvalidNotebook(f"{name}: invalid nbformat at {where}: {reason}") from None
+    except Exception as exc:  # nbformat raises several types for unknown versions
+        raise InvalidNotebook(f"{name}: invalid nbformat: {exc}".splitlines()[0]) from None
+
+
+def read_bytes(path: Path, name: str | None = None) -> bytes:
+    """The bytes of a notebook file, after checking its suffix."""
+    label = name or str(path)
+    check_suffix(label)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidNotebook(f"{label}: is a directory, not a notebook") from None
+    except PermissionError:
+        raise WorkspaceError(f"{label}: permission denied") from None

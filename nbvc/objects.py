@@ -1,0 +1,96 @@
+"""Content-addressed local copies of every save (``.nbvc/objects/ab/cdef…``).
+
+They let history work offline and let push upload a save even after the working
+file changed again. Objects are written to a temp file and renamed into place, so
+a crash never leaves a half-written object under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import NotFound, WorkspaceError
+from .notebook import CHUNK, Digest
+
+
+class ObjectStore:
+    """Immutable blobs named by their sha256."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:]
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def _finish(self, tmp: str, digest: Digest) -> Digest:
+        final = self.path(digest.sha256)
+        if final.exists():
+            os.unlink(tmp)
+        else:
+            final.parent.mkdir(exist_ok=True)
+            os.replace(tmp, final)
+        return digest
+
+    def _temp(self) -> tuple[int, str]:
+        try:
+            return tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+        except OSError as exc:
+            raise WorkspaceError(f"cannot write to {self.root}: {exc.strerror}") from None
+
+    def ingest_file(self, source: Path) -> Digest:
+        """Copy a file in while hashing it: one read of the source, whatever its size."""
+        sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+        fd, tmp = self._temp()
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                while chunk := src.read(CHUNK):
+                    out.write(chunk)
+                    sha.update(chunk)
+                    md5.update(chunk)
+                    size += len(chunk)
+            return self._finish(tmp, Digest(sha.hexdigest(), md5.hexdigest(), size))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def ingest_bytes(self, data: bytes, digest: Digest) -> Digest:
+        """Store bytes whose digest the caller already computed."""
+        if self.has(digest.sha256):
+            return digest
+        fd, tmp = self._temp()
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            return self._finish(tmp, digest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def read(self, sha256: str) -> bytes:
+        try:
+            return self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise NotFound(
+                f"local object {sha256[:12]} is missing",
+                hint="run 'nbvc fetch' and 'nbvc pull' to recover pushed versions",
+            ) from None
+
+    def verified_path(self, sha256: str) -> Path:
+        """The object's path after checking its bytes still hash to its name."""
+        path = self.path(sha256)
+        sha = hashlib.sha256()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    sha.update(chunk)
+        except FileNotFoundError:
+            raise NotFound(f"local object {sha256[:12]} is missing") from None
+        if sha.hexdigest() != sha256:
+            raise WorkspaceError(f"local object {sha256[:12]} is damaged (hash mismatch)")
+        return path

@@ -1,0 +1,126 @@
+"""The remote, behind one small interface that every backend implements.
+
+A store is a versioned bucket: every put of a key makes a new, immutable version
+with an opaque id. The interface is deliberately narrow (put, get, head, list
+versions, copy, delete, versioning) so that the local store, in-process moto and a
+real S3 server can all pass the same contract tests.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import ConflictError, NotFound, RemoteError
+
+#: the VersionId S3 reports for objects written while versioning was off.
+NULL_VERSION = "null"
+
+
+class ObjectNotFound(NotFound):
+    """The key, or the version of it, does not exist in the store."""
+
+
+class PreconditionFailed(ConflictError):
+    """A conditional write lost: the key's latest version is not the one expected."""
+
+
+class BucketNotFound(RemoteError):
+    """The bucket (or local store directory) does not exist."""
+
+
+@dataclass(frozen=True)
+class ObjectVersion:
+    """One version of one key, as the store reports it.
+
+    ``metadata`` is filled by :meth:`Store.head` and by :meth:`Store.put`'s
+    callers; listings leave it empty (S3 does not return metadata when listing).
+    """
+
+    key: str
+    version_id: str
+    etag: str
+    size: int
+    last_modified: datetime
+    is_latest: bool = False
+    is_delete_marker: bool = False
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What a write made: the new version's id and ETag (MD5 hex, unquoted)."""
+
+    key: str
+    version_id: str
+    etag: str
+
+
+Body = bytes | Path
+
+
+class Store(abc.ABC):
+    """A versioned bucket. Implementations raise the errors above, never backend ones."""
+
+    #: whether ``put`` honours ``if_match`` / ``if_none_match`` atomically.
+    conditional_writes: bool = True
+
+    @abc.abstractmethod
+    def display_url(self, key: str = "") -> str:
+        """How people see a key: ``s3://bucket/key`` or ``local:///dir/key``."""
+
+    @abc.abstractmethod
+    def versioning(self) -> str:
+        """``Enabled``, ``Suspended`` or ``Disabled``; raises BucketNotFound."""
+
+    @abc.abstractmethod
+    def put(
+        self,
+        key: str,
+        body: Body,
+        *,
+        sha256: str,
+        metadata: dict[str, str] | None = None,
+        if_match: str | None = None,
+        if_none_match: bool = False,
+    ) -> PutResult:
+        """Write a new version. ``sha256`` (hex) of the body travels as a checksum.
+
+        ``if_match`` (an ETag) or ``if_none_match`` make the write conditional:
+        :class:`PreconditionFailed` if the key moved, :class:`ObjectNotFound` if
+        ``if_match`` names a key that has no current version.
+        """
+
+    @abc.abstractmethod
+    def get(self, key: str, version_id: str | None = None) -> bytes:
+        """The exact bytes of a version (the latest when ``version_id`` is None)."""
+
+    @abc.abstractmethod
+    def download(self, key: str, version_id: str | None, dest: Path) -> None:
+        """Stream a version's bytes into ``dest`` (overwritten)."""
+
+    @abc.abstractmethod
+    def head(self, key: str, version_id: str | None = None) -> ObjectVersion:
+        """A version's details with its metadata."""
+
+    @abc.abstractmethod
+    def list_versions(self, prefix: str = "") -> Iterator[ObjectVersion]:
+        """Every version and delete marker under ``prefix``: keys sorted, newest first."""
+
+    @abc.abstractmethod
+    def copy(
+        self,
+        src_key: str,
+        src_version_id: str,
+        dst_key: str,
+        *,
+        metadata: dict[str, str] | None = None,
+    ) -> PutResult:
+        """Server-side copy of one exact version; ``metadata`` replaces the source's."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> str:
+        """Hide a key behind a delete marker (history stays); returns the marker's id."""

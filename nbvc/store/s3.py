@@ -1,0 +1,232 @@
+"""The S3 backend (AWS or any S3-compatible endpoint), through boto3.
+
+Only this module imports boto3, and only when a command touches the remote, so
+commands that stay local start fast.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+
+from ..errors import RemoteError
+from .base import (
+    NULL_VERSION,
+    Body,
+    BucketNotFound,
+    ObjectNotFound,
+    ObjectVersion,
+    PreconditionFailed,
+    PutResult,
+    Store,
+)
+
+NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
+DENIED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "Forbidden",
+          "ExpiredToken", "InvalidToken"}
+
+
+def make_client(
+    endpoint_url: str = "",
+    region: str = "",
+    access_key_id: str = "",
+    secret_access_key: str = "",
+    pool_size: int = 16,
+    retries: int = 5,
+) -> Any:
+    """A thread-safe S3 client: adaptive retries, a pool as large as the workers."""
+    session = boto3.session.Session(
+        aws_access_key_id=access_key_id or None,
+        aws_secret_access_key=secret_access_key or None,
+        region_name=region or None,
+    )
+    config = Config(
+        retries={"mode": "adaptive", "max_attempts": retries},
+        max_pool_connections=max(pool_size, 10),
+        connect_timeout=10,
+        read_timeout=60,
+        # S3-compatible stores may reject the CRC32 that boto3 >= 1.36 adds to
+        # every request; nbvc sends its own SHA-256 where it matters.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        s3={"addressing_style": "path"} if endpoint_url else None,
+    )
+    return session.client("s3", endpoint_url=endpoint_url or None, config=config)
+
+
+class S3Store(Store):
+    """A versioned bucket on S3 or an S3-compatible server."""
+
+    def __init__(self, bucket: str, client: Any) -> None:
+        self.bucket = bucket
+        self.client = client
+
+    @contextlib.contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        """Translate botocore's exceptions into nbvc's, naming what failed."""
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if code == "NoSuchBucket":
+                raise BucketNotFound(
+                    f"bucket {self.bucket!r} does not exist",
+                    hint="create it with versioning enabled, or fix the remote with 'nbvc remote set'",
+                ) from None
+            if code in ("PreconditionFailed", "412") or status == 412:
+                raise PreconditionFailed(f"{what}: the remote changed") from None
+            if code in NOT_FOUND or status == 404:
+                raise ObjectNotFound(f"{what}: not found") from None
+            if code in DENIED or status == 403:
+                raise RemoteError(
+                    f"{what}: access denied ({code})",
+                    hint="check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE) and bucket policy",
+                ) from None
+            raise RemoteError(f"{what}: {code or status} {error.get('Message', '')}".strip()) from None
+        except (NoCredentialsError, PartialCredentialsError):
+            raise RemoteError(
+                f"{what}: no AWS credentials found",
+                hint="set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE",
+            ) from None
+        except EndpointConnectionError as exc:
+            raise RemoteError(
+                f"{what}: cannot reach {exc.kwargs.get('endpoint_url', 'the endpoint')}",
+                hint="check --endpoint-url and that the server is running",
+            ) from None
+        except BotoCoreError as exc:
+            raise RemoteError(f"{what}: {exc}") from None
+
+    def display_url(self, key: str = "") -> str:
+        return f"s3://{self.bucket}/{key}"
+
+    def versioning(self) -> str:
+        with self._errors(f"versioning of {self.display_url()}"):
+            answer = self.client.get_bucket_versioning(Bucket=self.bucket)
+        return answer.get("Status") or "Disabled"
+
+    def put(
+        self,
+        key: str,
+        body: Body,
+        *,
+        sha256: str,
+        metadata: dict[str, str] | None = None,
+        if_match: str | None = None,
+        if_none_match: bool = False,
+    ) -> PutResult:
+        args: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "Metadata": metadata or {},
+            "ChecksumAlgorithm": "SHA256",
+            "ChecksumSHA256": base64.b64encode(bytes.fromhex(sha256)).decode(),
+        }
+        if if_match is not None:
+            args["IfMatch"] = f'"{if_match}"'
+        if if_none_match:
+            args["IfNoneMatch"] = "*"
+        with self._errors(f"upload of {self.display_url(key)}"):
+            if isinstance(body, bytes):
+                answer = self.client.put_object(Body=body, **args)
+            else:
+                with open(body, "rb") as handle:
+                    answer = self.client.put_object(Body=handle, **args)
+        return PutResult(key, answer.get("VersionId") or NULL_VERSION, answer["ETag"].strip('"'))
+
+    def _get_args(self, key: str, version_id: str | None) -> dict[str, Any]:
+        args: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if version_id is not None:
+            args["VersionId"] = version_id
+        return args
+
+    def get(self, key: str, version_id: str | None = None) -> bytes:
+        with self._errors(f"download of {self.display_url(key)}"):
+            answer = self.client.get_object(**self._get_args(key, version_id))
+            return answer["Body"].read()
+
+    def download(self, key: str, version_id: str | None, dest: Path) -> None:
+        with self._errors(f"download of {self.display_url(key)}"):
+            answer = self.client.get_object(**self._get_args(key, version_id))
+            with open(dest, "wb") as out:
+                for chunk in answer["Body"].iter_chunks(1 << 20):
+                    out.write(chunk)
+
+    def head(self, key: str, version_id: str | None = None) -> ObjectVersion:
+        with self._errors(f"details of {self.display_url(key)}"):
+            answer = self.client.head_object(**self._get_args(key, version_id))
+        return ObjectVersion(
+            key=key,
+            version_id=answer.get("VersionId") or NULL_VERSION,
+            etag=answer["ETag"].strip('"'),
+            size=answer["ContentLength"],
+            last_modified=answer["LastModified"],
+            metadata=answer.get("Metadata", {}),
+        )
+
+    def list_versions(self, prefix: str = "") -> Iterator[ObjectVersion]:
+        paginator = self.client.get_paginator("list_object_versions")
+        with self._errors(f"listing of {self.display_url(prefix)}"):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                entries = [
+                    *(self._listed(v, False) for v in page.get("Versions", [])),
+                    *(self._listed(m, True) for m in page.get("DeleteMarkers", [])),
+                ]
+                # S3 returns versions and markers as two lists; merge them back
+                # into one newest-first sequence per key
+                entries.sort(key=lambda v: (v.key, -v.last_modified.timestamp(), not v.is_latest))
+                yield from entries
+
+    @staticmethod
+    def _listed(entry: dict, marker: bool) -> ObjectVersion:
+        return ObjectVersion(
+            key=entry["Key"],
+            version_id=entry.get("VersionId") or NULL_VERSION,
+            etag=entry.get("ETag", "").strip('"'),
+            size=entry.get("Size", 0),
+            last_modified=entry["LastModified"],
+            is_latest=entry.get("IsLatest", False),
+            is_delete_marker=marker,
+        )
+
+    def copy(
+        self,
+        src_key: str,
+        src_version_id: str,
+        dst_key: str,
+        *,
+        metadata: dict[str, str] | None = None,
+    ) -> PutResult:
+        args: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": dst_key,
+            "CopySource": {"Bucket": self.bucket, "Key": src_key, "VersionId": src_version_id},
+        }
+        if metadata is not None:
+            args.update(Metadata=metadata, MetadataDirective="REPLACE")
+        with self._errors(f"copy of {self.display_url(src_key)} to {dst_key}"):
+            answer = self.client.copy_object(**args)
+        return PutResult(
+            dst_key,
+            answer.get("VersionId") or NULL_VERSION,
+            answer["CopyObjectResult"]["ETag"].strip('"'),
+        )
+
+    def delete(self, key: str) -> str:
+        with self._errors(f"delete of {self.display_url(key)}"):
+            answer = self.client.delete_object(Bucket=self.bucket, Key=key)
+        return answer.get("VersionId") or NULL_VERSION

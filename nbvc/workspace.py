@@ -1,0 +1,260 @@
+"""The core: a workspace of notebooks and the verbs that act on it, as a Python API.
+
+``Workspace`` joins the config, the index, the local objects and (lazily) the remote
+store. Nothing here prints or exits; errors are :mod:`nbvc.errors` exceptions and
+results are plain data the CLI, the Jupyter extension or a script can render.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import NotFound, UsageError, WorkspaceError
+from .index import Index
+from .keys import UnsafeKey, check_relpath, key_for
+from .notebook import SUFFIX, Digest, digest_bytes, read_bytes, validate_bytes
+from .objects import ObjectStore
+from .store import Store, open_store, parse_remote
+
+NBVC_DIR = ".nbvc"
+SKIPPED_DIRS = {NBVC_DIR, ".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
+
+
+def utcnow() -> str:
+    """Timestamps are ISO 8601 in UTC with microseconds: they sort as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``save`` did to one notebook: ``saved`` or ``unchanged``, and the version."""
+
+    path: str
+    status: str
+    version: dict[str, Any]
+
+
+class Workspace:
+    """A directory tree of notebooks with ``.nbvc/`` at its root."""
+
+    def __init__(self, root: Path, overrides: dict[str, Any] | None = None) -> None:
+        self.root = root.resolve()
+        self.nbvc_dir = self.root / NBVC_DIR
+        if not (self.nbvc_dir / config.CONFIG_FILE).exists():
+            raise WorkspaceError(
+                f"{self.root} is not an nbvc workspace", hint="run 'nbvc init' there first"
+            )
+        self.overrides = dict(overrides or {})
+        self.settings = config.resolve(self.nbvc_dir, self.overrides)
+        self.objects = ObjectStore(self.nbvc_dir / "objects")
+
+    # -- finding and creating --------------------------------------------------
+
+    @classmethod
+    def find(cls, start: Path | None = None, overrides: dict[str, Any] | None = None) -> Workspace:
+        """The workspace containing ``start`` (default: the current directory), like git."""
+        here = (start or Path.cwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / NBVC_DIR / config.CONFIG_FILE).exists():
+                return cls(candidate, overrides)
+        raise WorkspaceError(
+            f"not an nbvc workspace (or any parent): {here}",
+            hint="run 'nbvc init' in the folder that holds your notebooks",
+        )
+
+    @classmethod
+    def init(cls, root: Path, overrides: dict[str, Any] | None = None) -> tuple[Workspace, bool]:
+        """Create ``.nbvc/`` (or update its settings); returns (workspace, created)."""
+        root = root.resolve()
+        nbvc_dir = root / NBVC_DIR
+        created = not (nbvc_dir / config.CONFIG_FILE).exists()
+        given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+        try:
+            (nbvc_dir / "objects").mkdir(parents=True, exist_ok=True)
+            saved = config.read_toml(nbvc_dir / config.CONFIG_FILE)
+            config.write_toml(nbvc_dir / config.CONFIG_FILE, {**saved, **given})
+        except PermissionError as exc:
+            raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
+        workspace = cls(root)
+        workspace.index  # noqa: B018 - creates the database and its schema
+        if parse_remote(workspace.settings.remote, nbvc_dir).kind == "local":
+            open_store(workspace.settings, nbvc_dir, create=True)
+        return workspace, created
+
+    def update_settings(self, values: dict[str, Any]) -> config.Settings:
+        """Persist settings to ``.nbvc/config.toml`` (credentials are never written)."""
+        path = self.nbvc_dir / config.CONFIG_FILE
+        merged = {**config.read_toml(path), **{k: v for k, v in values.items() if v is not None}}
+        merged = {k: v for k, v in merged.items() if v != ""}
+        config.finish(merged)  # validate before writing
+        config.write_toml(path, merged)
+        self.settings = config.resolve(self.nbvc_dir, self.overrides)
+        self.__dict__.pop("store", None)
+        if parse_remote(self.settings.remote, self.nbvc_dir).kind == "local":
+            open_store(self.settings, self.nbvc_dir, create=True)
+        return self.settings
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.nbvc_dir / "index.db")
+
+    @cached_property
+    def store(self) -> Store:
+        """The remote; opened on first use so local-only commands never import boto3."""
+        return open_store(self.settings, self.nbvc_dir)
+
+    def close(self) -> None:
+        if "index" in self.__dict__:
+            self.index.close()
+
+    # -- paths -----------------------------------------------------------------
+
+    def relpath(self, user_path: str | os.PathLike[str]) -> str:
+        """Workspace-relative POSIX path of a path the user typed (relative to the cwd).
+
+        Symlinks are resolved first, so a link pointing outside the workspace is refused.
+        """
+        given = Path(user_path)
+        absolute = given if given.is_absolute() else Path.cwd() / given
+        resolved = absolute.resolve()
+        try:
+            rel = resolved.relative_to(self.root)
+        except ValueError:
+            raise UnsafeKey(f"{user_path}: outside the workspace {self.root}") from None
+        text = rel.as_posix()
+        if text == "." or text.split("/")[0] == NBVC_DIR:
+            raise UsageError(f"{user_path}: not a notebook inside the workspace")
+        return check_relpath(text)
+
+    def abspath(self, relpath: str) -> Path:
+        return self.root / check_relpath(relpath)
+
+    def key(self, relpath: str) -> str:
+        return key_for(self.settings.workspace_prefix, relpath)
+
+    def published_key(self, relpath: str) -> str:
+        return key_for(self.settings.published_prefix, relpath)
+
+    def notebooks(self, paths: list[str] | None = None) -> Iterator[str]:
+        """Relative paths of the notebooks on disk under ``paths`` (default: everywhere)."""
+        if not paths:
+            yield from self._walk(self.root)
+            return
+        for user_path in paths:
+            target = Path(user_path)
+            target = target if target.is_absolute() else Path.cwd() / target
+            if target.is_dir():
+                rel = "" if target.resolve() == self.root else self.relpath(target)
+                yield from self._walk(self.root / rel if rel else self.root)
+            else:
+                yield self.relpath(user_path)
+
+    def _walk(self, top: Path) -> Iterator[str]:
+        root_len = len(str(self.root)) + 1
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+            for name in sorted(filenames):
+                if name.endswith(SUFFIX):
+                    yield os.path.join(dirpath, name)[root_len:].replace(os.sep, "/")
+
+    # -- save ------------------------------------------------------------------
+
+    def save(self, paths: list[str] | None = None, message: str | None = None) -> list[SaveResult]:
+        """Record a version of each named notebook (default: every changed one).
+
+        Every file is validated before anything is recorded, so one bad notebook
+        in the list records nothing at all.
+        """
+        explicit = bool(paths)
+        relpaths = list(self.notebooks(paths))
+        if explicit and not relpaths:
+            raise NotFound("no notebooks found at the given paths")
+        candidates = [(rel, data) for rel in relpaths if (data := self._changed_bytes(rel, explicit))
+                      is not None]
+        results = [SaveResult(rel, "unchanged", self.index.last_save(rel) or {})
+                   for rel in relpaths if rel not in {c[0] for c in candidates}]
+        for rel, data in candidates:
+            results.append(self._record(rel, data, message))
+        results.sort(key=lambda r: r.path)
+        return results
+
+    def _changed_bytes(self, rel: str, explicit: bool) -> bytes | None:
+        """The file's bytes, validated, if they differ from its last save; else None.
+
+        Files named explicitly are always re-read; in a scan, the stat cache skips
+        those whose (mtime, size, inode) still match.
+        """
+        path = self.abspath(rel)
+        if not explicit and self._stat_unchanged(rel, path):
+            return None
+        data = read_bytes(path, rel)
+        last = self.index.last_save(rel)
+        if last is not None and last["kind"] == "save" and last["sha256"] == digest_bytes(data).sha256:
+            return None
+        validate_bytes(rel, data)
+        return data
+
+    def _stat_unchanged(self, rel: str, path: Path) -> bool:
+        cached = self.index.cached_stat(rel)
+        if cached is None:
+            return False
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return False
+        last = self.index.last_save(rel)
+        return (
+            last is not None
+            and (st.st_mtime_ns, st.st_size, st.st_ino)
+            == (cached["mtime_ns"], cached["size"], cached["inode"])
+            and cached["sha256"] == last["sha256"]
+        )
+
+    def _record(self, rel: str, data: bytes, message: str | None) -> SaveResult:
+        path = self.abspath(rel)
+        before = path.stat()
+        digest = digest_bytes(data)
+        self.objects.ingest_bytes(data, digest)
+        result = self.record_digest(rel, digest, message)
+        self.index.remember_stat(rel, before.st_mtime_ns, before.st_size, before.st_ino,
+                                 digest.sha256, digest.md5)
+        return result
+
+    def record_digest(self, rel: str, digest: Digest, message: str | None = None) -> SaveResult:
+        """Add a save for content already in the object store, unless it is unchanged."""
+        last = self.index.last_save(rel)
+        if last is not None and last["sha256"] == digest.sha256 and last["kind"] == "save":
+            return SaveResult(rel, "unchanged", last)
+        row = self.index.insert_save({
+            "uid": uuid.uuid4().hex,
+            "path": rel,
+            "sha256": digest.sha256,
+            "md5": digest.md5,
+            "size": digest.size,
+            "saved_at": utcnow(),
+            "author": self.settings.user,
+            "host": self.settings.host,
+            "parent_uid": last["uid"] if last else None,
+            "message": message,
+        })
+        return SaveResult(rel, "saved", row)
+
+    # -- history ---------------------------------------------------------------
+
+    def log(self, user_path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Versions of one notebook, newest first."""
+        rel = self.relpath(user_path)
+        rows = self.index.history(rel, limit, offset)
+        if not rows and offset == 0:
+            raise NotFound(
+                f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one"
+            )
+        return rows

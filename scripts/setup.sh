@@ -1,0 +1,9 @@
+# Sourced by demo.sh and test.sh: make .venv and install nbvc (with EXTRAS) into it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS:-}"
+export PATH="$PWD/.venv/bin:$PATH"

@@ -1,0 +1,134 @@
+"""Shared fixtures: a real moto S3 server over HTTP, buckets, stores, workspaces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbvc.store.base import Store
+
+from .s3server import MotoServer
+
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--full", action="store_true", help="also run the slow, exhaustive tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--full"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --full")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test sees the developer's AWS profile, nbvc config or NBVC_* settings."""
+    for name in list(os.environ):
+        if name.startswith(("NBVC_", "AWS_")) or name == "JUPYTERHUB_USER":
+            monkeypatch.delenv(name)
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """One moto server process for the session; tests use their own buckets."""
+    server = MotoServer(log_path=tmp_path_factory.mktemp("moto") / "server.log")
+    os.environ.update({k: v for k, v in TEST_ENV.items() if k not in os.environ})
+    server.start()
+    yield server
+    server.stop()
+
+
+def s3_client(endpoint_url: str | None = None):  # noqa: ANN201 - boto3 client
+    from nbvc.store.s3 import make_client
+
+    return make_client(endpoint_url or "", "us-east-1", pool_size=16)
+
+
+def make_bucket(client, versioning: str | None = "Enabled") -> str:  # noqa: ANN001
+    bucket = f"nbvc-test-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    if versioning:
+        client.put_bucket_versioning(
+            Bucket=bucket, VersioningConfiguration={"Status": versioning}
+        )
+    return bucket
+
+
+@pytest.fixture
+def bucket_url(moto_server: MotoServer) -> str:
+    """A fresh versioned bucket on the moto server, as an ``s3://`` remote URL."""
+    return f"s3://{make_bucket(s3_client(moto_server.url))}"
+
+
+@pytest.fixture(params=["local", "moto-mock", "moto-server"])
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+    """Builds a store of the parametrised backend: ``factory(versioning="Enabled")``."""
+    from nbvc.store.local import LocalStore
+    from nbvc.store.s3 import S3Store
+
+    if request.param == "local":
+        def local(versioning: str | None = "Enabled") -> Store:
+            root = tmp_path / f"store-{uuid.uuid4().hex[:6]}"
+            return LocalStore.create(root, versioning or "Disabled")
+        return local
+    if request.param == "moto-mock":
+        from moto import mock_aws
+
+        mock = mock_aws()
+        mock.start()
+        request.addfinalizer(mock.stop)
+        client = s3_client()
+    else:
+        client = s3_client(request.getfixturevalue("moto_server").url)
+
+    def s3(versioning: str | None = "Enabled") -> Store:
+        return S3Store(make_bucket(client, versioning), client)
+    return s3
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    """A small valid notebook with one code cell per source."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def run_nbvc(*args: str, cwd: Path, env: dict[str, str] | None = None,
+             check: bool = False) -> subprocess.CompletedProcess[str]:
+    """The real command line, in a subprocess, as a user would run it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "nbvc", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"nbvc {' '.join(args)} failed: {result.stderr}")
+    return result

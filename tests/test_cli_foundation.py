@@ -1,0 +1,195 @@
+"""init, save, log, remote and doctor, through the real command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_nbvc, write_notebook
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    run_nbvc("init", "--user", "ana", cwd=root, check=True)
+    return root
+
+
+def test_version_flag_prints_the_version(tmp_path: Path) -> None:
+    result = run_nbvc("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("nbvc 0.")
+
+
+def test_every_command_has_help_with_examples(tmp_path: Path) -> None:
+    for command in ("init", "save", "log", "doctor"):
+        result = run_nbvc(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0 and "Example" in result.stdout, command
+
+
+def test_init_creates_config_index_objects_and_embedded_store(ws: Path) -> None:
+    assert (ws / ".nbvc" / "config.toml").exists()
+    assert (ws / ".nbvc" / "index.db").exists()
+    assert (ws / ".nbvc" / "objects").is_dir()
+    assert (ws / ".nbvc" / "store" / "catalog.db").exists()
+
+
+def test_index_uses_wal_and_a_schema_version(ws: Path) -> None:
+    db = sqlite3.connect(ws / ".nbvc" / "index.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
+def test_save_records_a_version_and_identical_bytes_are_unchanged(ws: Path) -> None:
+    write_notebook(ws / "analysis.ipynb", "1 + 1")
+    first = run_nbvc("save", "analysis.ipynb", cwd=ws, check=True)
+    assert first.stdout.startswith("saved")
+    second = run_nbvc("save", "analysis.ipynb", cwd=ws, check=True)
+    assert second.stdout.startswith("unchanged")
+    rows = json.loads(run_nbvc("log", "analysis.ipynb", "--json", cwd=ws, check=True).stdout)
+    assert len(rows) == 1
+
+
+def test_log_lists_versions_newest_first_with_stable_json_fields(ws: Path) -> None:
+    nb = write_notebook(ws / "sub" / "a.ipynb", "1")
+    run_nbvc("save", "sub/a.ipynb", "-m", "first", cwd=ws, check=True)
+    write_notebook(nb, "2")
+    run_nbvc("save", "sub/a.ipynb", cwd=ws, check=True)
+    rows = json.loads(run_nbvc("log", "sub/a.ipynb", "--json", cwd=ws, check=True).stdout)
+    assert [r["message"] for r in rows] == [None, "first"]
+    assert rows[0]["parent_save_id"] == rows[1]["save_id"]
+    assert set(rows[0]) == {
+        "path", "short", "sha256", "size", "saved_at", "author", "host", "message", "kind",
+        "save_id", "parent_save_id", "pushed", "key", "version_id", "pushed_at",
+    }
+    assert rows[0]["author"] == "ana" and rows[0]["pushed"] is False
+    assert rows[0]["size"] == nb.stat().st_size
+
+
+def test_log_table_says_not_pushed(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", cwd=ws, check=True)
+    table = run_nbvc("log", "a.ipynb", cwd=ws, check=True).stdout
+    assert "not pushed" in table and "ana@" in table
+
+
+def test_save_without_paths_records_every_changed_notebook(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    write_notebook(ws / "deep" / "er" / "b.ipynb", "2")
+    result = run_nbvc("save", "--json", cwd=ws, check=True)
+    assert sorted(r["path"] for r in json.loads(result.stdout)) == ["a.ipynb", "deep/er/b.ipynb"]
+
+
+def test_save_works_from_a_subdirectory_and_with_unicode_names(ws: Path) -> None:
+    write_notebook(ws / "dir with space" / "ünïcode nb.ipynb", "1")
+    result = run_nbvc("save", "ünïcode nb.ipynb", cwd=ws / "dir with space", check=True)
+    assert "dir with space/ünïcode nb.ipynb" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"{not json", "not JSON"),
+        (b'{"a": 1}', "not a notebook"),
+        (b'{"nbformat": 4, "nbformat_minor": 5, "cells": "nope", "metadata": {}}', "invalid nbformat"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+    ],
+)
+def test_bad_notebooks_get_one_line_errors_and_record_nothing(
+    ws: Path, content: bytes, reason: str
+) -> None:
+    (ws / "bad.ipynb").write_bytes(content)
+    result = run_nbvc("save", "bad.ipynb", cwd=ws)
+    assert result.returncode == 2
+    assert reason in result.stderr and "bad.ipynb" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_nbvc("log", "bad.ipynb", cwd=ws).returncode == 3
+
+
+def test_non_notebook_files_are_refused(ws: Path) -> None:
+    (ws / "script.py").write_text("print(1)\n")
+    result = run_nbvc("save", "script.py", cwd=ws)
+    assert result.returncode == 2 and ".ipynb" in result.stderr
+
+
+def test_symlink_pointing_outside_the_workspace_is_refused(ws: Path, tmp_path: Path) -> None:
+    outside = write_notebook(tmp_path / "outside.ipynb", "secret")
+    (ws / "link.ipynb").symlink_to(outside)
+    result = run_nbvc("save", "link.ipynb", cwd=ws)
+    assert result.returncode == 2 and "outside the workspace" in result.stderr
+
+
+def test_commands_outside_a_workspace_say_how_to_start(tmp_path: Path) -> None:
+    result = run_nbvc("log", "a.ipynb", cwd=tmp_path)
+    assert result.returncode == 6
+    assert "not an nbvc workspace" in result.stderr and "nbvc init" in result.stderr
+
+
+def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_nbvc("--debug", "log", "a.ipynb", cwd=tmp_path)
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_remote_set_and_show(ws: Path) -> None:
+    run_nbvc("remote", "set", "s3://team-bucket", "--endpoint-url", "http://127.0.0.1:9",
+             "--region", "eu-west-1", cwd=ws, check=True)
+    info = json.loads(run_nbvc("remote", "show", "--json", cwd=ws, check=True).stdout)
+    assert info["url"] == "s3://team-bucket/"
+    assert (info["endpoint_url"], info["region"]) == ("http://127.0.0.1:9", "eu-west-1")
+    assert info["workspace_prefix"] == "workspace/ana"
+
+
+def test_remote_set_refuses_a_malformed_url(ws: Path) -> None:
+    result = run_nbvc("remote", "set", "s3://bucket/with/path", cwd=ws)
+    assert result.returncode == 2 and "s3://BUCKET" in result.stderr
+    assert "bucket/with/path" not in (ws / ".nbvc" / "config.toml").read_text()
+
+
+def test_doctor_passes_on_the_embedded_store(ws: Path) -> None:
+    result = run_nbvc("doctor", "--json", cwd=ws, check=True)
+    assert {c["name"]: c["status"] for c in json.loads(result.stdout)}["versioning"] == "ok"
+
+
+def test_init_with_an_s3_remote_and_doctor_against_the_real_server(
+    tmp_path: Path, moto_server, bucket_url: str
+) -> None:
+    run_nbvc("init", "--remote", bucket_url, "--endpoint-url", moto_server.url, "--user", "kylek",
+             cwd=tmp_path, check=True)
+    checks = json.loads(run_nbvc("doctor", "--json", cwd=tmp_path, check=True).stdout)
+    assert {c["name"]: c["status"] for c in checks} == {
+        "config": "ok", "index": "ok", "local objects": "ok", "credentials": "ok",
+        "remote": "ok", "versioning": "ok",
+    }
+
+
+def test_doctor_explains_disabled_versioning(tmp_path: Path, moto_server) -> None:
+    from .conftest import make_bucket, s3_client
+
+    bucket = make_bucket(s3_client(moto_server.url), versioning=None)
+    run_nbvc("init", "--remote", f"s3://{bucket}", "--endpoint-url", moto_server.url,
+             cwd=tmp_path, check=True)
+    result = run_nbvc("doctor", cwd=tmp_path)
+    assert result.returncode == 5
+    assert "Disabled" in result.stdout and "put-bucket-versioning" in result.stdout
+
+
+def test_doctor_reports_a_missing_bucket(tmp_path: Path, moto_server) -> None:
+    run_nbvc("init", "--remote", "s3://nbvc-no-such-bucket", "--endpoint-url", moto_server.url,
+             cwd=tmp_path, check=True)
+    result = run_nbvc("doctor", "--json", cwd=tmp_path)
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert result.returncode == 5 and "does not exist" in checks["remote"]["detail"]
+
+
+def test_doctor_reports_an_unreachable_endpoint(tmp_path: Path) -> None:
+    from .s3server import free_port
+
+    run_nbvc("init", "--remote", "s3://b", "--endpoint-url", f"http://127.0.0.1:{free_port()}",
+             cwd=tmp_path, check=True)
+    result = run_nbvc("doctor", "--json", cwd=tmp_path, env={"NBVC_RETRIES": "1"})
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert result.returncode == 5 and "cannot reach" in checks["remote"]["detail"]
