@@ -294,6 +294,155 @@ def log(
     out.print(table)
 
 
+# -- sync ------------------------------------------------------------------------------
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+PathsArg = Annotated[list[str] | None, typer.Argument(help="Notebooks or folders [all].")]
+
+
+def progress_bar(as_json: bool) -> Any:
+    """A rich progress bar on a terminal; nothing when piped or with --json."""
+    if as_json or not err.is_terminal:
+        return None
+
+    def start(total: int, total_bytes: int) -> Any:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+        bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                       TransferSpeedColumn(), console=err, transient=True)
+        bar.start()
+        task = bar.add_task(f"pushing {total} saves", total=total_bytes)
+        done = [0]
+
+        def advance(size: int) -> None:
+            done[0] += 1
+            bar.update(task, advance=size)
+            if done[0] == total:
+                bar.stop()
+        return advance
+    return start
+
+
+@app.command()
+def push(
+    paths: PathsArg = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=256,
+                                             help="Parallel uploads [16].")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Push over remote changes (both kept).")] = False,
+    no_save: Annotated[bool, typer.Option("--no-save", help="Push only what is already saved.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Save changed notebooks, then upload every pending save as a new object version.
+
+    One request per save; a notebook whose remote moved is refused (exit 4) while
+    the others still push. Safe to interrupt and run again.
+
+    [b]Examples[/b]
+
+      nbvc push
+
+      nbvc push notebooks/ --jobs 32 --json
+    """
+    from . import sync
+
+    ws = workspace()
+    report = sync.push(ws, paths or None, jobs=jobs, dry_run=dry_run, force=force,
+                       save_first=not no_save, progress=progress_bar(as_json))
+    if as_json:
+        emit_json({**report.summary(),
+                   "results": [o.__dict__ for o in report.outcomes],
+                   "invalid_notebooks": [{"path": r.path, "error": r.error} for r in report.invalid]})
+    else:
+        for r in report.invalid:
+            err.print(f"[yellow]skipped[/]  {r.path}: {r.error}", soft_wrap=True)
+        for o in report.outcomes:
+            if o.status in ("conflict", "failed"):
+                err.print(f"[red]{o.status}[/] {o.path}: {o.detail}", soft_wrap=True)
+            elif dry_run:
+                out.print(f"would push  {o.path}  {o.sha256[:8]}  {o.detail}")
+        s = report.summary()
+        out.print(f"{'dry run: ' if dry_run else ''}{len(report.outcomes) if dry_run else s['uploaded']}"
+                  f" uploaded, {s['adopted']} adopted, {s['conflicts']} conflicts, {s['failed']} failed, "
+                  f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
+    if report.count("conflict"):
+        raise typer.Exit(4)
+    if report.count("failed"):
+        raise typer.Exit(5)
+
+
+@app.command()
+def fetch(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
+    """Learn the remote's versions (other machines' pushes, a lost index) into the index.
+
+    [b]Example[/b]: nbvc fetch && nbvc status
+    """
+    from . import sync
+
+    report = sync.fetch(workspace(), paths or None)
+    if as_json:
+        emit_json(report.summary())
+        return
+    for key in report.refused:
+        err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally", soft_wrap=True)
+    out.print(f"{report.listed} versions listed, {report.learned} new, {report.adopted} adopted, "
+              f"{report.deleted} delete markers in {report.seconds:.2f}s")
+
+
+@app.command()
+def pull(
+    paths: PathsArg = None,
+    version: Annotated[str | None, typer.Option("--version", help="A version ref (one notebook).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Take theirs over unpushed saves.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the remote latest (or --version REF) into the workspace, verified by sha256.
+
+    Unsaved local changes are saved as a version first; nothing is overwritten silently.
+
+    [b]Examples[/b]
+
+      nbvc pull
+
+      nbvc pull analysis.ipynb --version ~2
+    """
+    from . import sync
+
+    fetched, outcomes = sync.pull(workspace(), paths or None, version=version, force=force)
+    if as_json:
+        emit_json({"fetch": fetched.summary(), "results": [o.__dict__ for o in outcomes]})
+    else:
+        for o in outcomes:
+            line = f"{o.status:11} {o.path}  {o.version_id}  {o.detail}".rstrip()
+            (err if o.status in ("conflict", "refused", "failed") else out).print(line, soft_wrap=True)
+    if any(o.status == "conflict" for o in outcomes):
+        raise typer.Exit(4)
+    if any(o.status in ("refused", "failed") for o in outcomes):
+        raise typer.Exit(5)
+
+
+@app.command()
+def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
+    """Per notebook: new, modified, pending push, remote ahead (as of the last fetch), conflict.
+
+    [b]Example[/b]: nbvc fetch && nbvc status --json
+    """
+    from . import sync
+
+    rows = sync.status(workspace(), paths or None)
+    if as_json:
+        emit_json([r.__dict__ for r in rows])
+        return
+    colours = {"new": "green", "modified": "yellow", "pending": "cyan", "remote-ahead": "magenta",
+               "conflict": "red", "deleted": "red"}
+    shown = [r for r in rows if r.state != "clean"]
+    for r in shown:
+        extra = f" ({r.pending} to push)" if r.pending else ""
+        out.print(f"[{colours[r.state]}]{r.state:12}[/] {r.path}{extra}", soft_wrap=True)
+    if not shown:
+        out.print(f"everything clean ({len(rows)} notebooks)")
+
+
 # -- entry point -----------------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ DEFAULT_JOBS = 16
 DEFAULT_RETRIES = 5
 
 #: settings nbvc may write to a config file; credentials are deliberately absent.
-PERSISTED = ("remote", "endpoint_url", "region", "user", "workspace_prefix", "published_prefix")
+PERSISTED = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix", "published_prefix",
+             "jobs", "retries")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """The workspace index: a SQLite cache of what this workspace knows.
 
 Tables: ``saves`` (every version of every notebook, local or learned from the
-remote), ``heads`` (per notebook, the remote version this workspace last saw),
-``publishes`` and ``stat_cache``. It knows nothing of S3: the core joins it to a
-store. WAL mode and a busy timeout let the Jupyter server and the CLI share it.
+remote), ``heads`` (per notebook, the remote version this workspace's work is
+based on: the last one it pushed or pulled), ``remote_latest`` (the remote's
+latest version at the last fetch), ``publishes`` and ``stat_cache``. It knows
+nothing of S3: the core joins it to a store. WAL mode and a busy timeout let
+the Jupyter server and the CLI share it.
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ MIGRATIONS: list[str] = [
         etag TEXT NOT NULL,
         seen_at TEXT NOT NULL
     );
+    CREATE TABLE remote_latest (
+        path TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        fetched_at TEXT NOT NULL
+    );
     CREATE TABLE publishes (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         path TEXT NOT NULL,
@@ -71,7 +81,8 @@ MIGRATIONS: list[str] = [
         size INTEGER NOT NULL,
         inode INTEGER NOT NULL,
         sha256 TEXT NOT NULL,
-        md5 TEXT NOT NULL
+        md5 TEXT NOT NULL,
+        base TEXT
     );
     """,
 ]
@@ -174,14 +185,64 @@ class Index:
     def all_stats(self) -> dict[str, dict[str, Any]]:
         return {r["path"]: r for r in self.rows("SELECT * FROM stat_cache")}
 
-    def remember_stat(self, path: str, mtime_ns: int, size: int, inode: int, sha256: str,
-                      md5: str) -> None:
+    def remember_stat(self, path: str, st: Any, sha256: str, md5: str,
+                      base: str | None = None) -> None:
+        """Cache a file's (mtime, size, inode) -> hash; ``base`` is the sha256 of the
+        version the working file stands on (kept as it was when None)."""
         with self.transaction():
-            self.db["stat_cache"].upsert(
-                {"path": path, "mtime_ns": mtime_ns, "size": size, "inode": inode,
-                 "sha256": sha256, "md5": md5},
-                pk="path",
+            self.db.execute(
+                "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
+                "sha256=excluded.sha256, md5=excluded.md5, "
+                "base=coalesce(excluded.base, stat_cache.base)",
+                (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
             )
+
+    def base(self, path: str) -> str | None:
+        """sha256 of the version the working file stands on: what it was last saved
+        or pulled as; the newest known version when this index never saw the file."""
+        cached = self.cached_stat(path)
+        if cached and cached["base"]:
+            return str(cached["base"])
+        last = self.last_save(path)
+        return last["sha256"] if last and last["kind"] == "save" else None
+
+    # -- remote state ----------------------------------------------------------
+
+    def head(self, path: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM heads WHERE path=?", [path])
+
+    def mark_pushed(self, uid: str, path: str, key: str, version_id: str, etag: str,
+                    when: str) -> None:
+        """Record that a save is in the bucket, and that the remote now stands there."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE uid=?",
+                (key, version_id, etag, when, uid),
+            )
+            self._set_head(path, key, version_id, etag, when)
+
+    def set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
+        with self.transaction():
+            self._set_head(path, key, version_id, etag, when)
+
+    def _set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
+        self.db["heads"].upsert(
+            {"path": path, "key": key, "version_id": version_id, "etag": etag, "seen_at": when},
+            pk="path",
+        )
+        self.db.execute(
+            "UPDATE remote_latest SET version_id=?, etag=?, deleted=0 WHERE path=?",
+            (version_id, etag, path),
+        )
+
+    def pending(self, paths: set[str] | None = None) -> list[dict[str, Any]]:
+        """Saves not yet in the bucket, oldest first per notebook."""
+        rows = self.rows(
+            "SELECT * FROM saves WHERE version_id IS NULL AND kind='save' ORDER BY path, id"
+        )
+        return [r for r in rows if paths is None or r["path"] in paths]
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

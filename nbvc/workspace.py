@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
-from .errors import NotFound, UsageError, WorkspaceError
+from .errors import NbvcError, NotFound, UsageError, WorkspaceError
 from .index import Index
 from .keys import UnsafeKey, check_relpath, key_for
 from .notebook import SUFFIX, Digest, digest_bytes, read_bytes, validate_bytes
@@ -35,11 +35,12 @@ def utcnow() -> str:
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What ``save`` did to one notebook: ``saved`` or ``unchanged``, and the version."""
+    """What ``save`` did to one notebook (``saved``, ``unchanged``, ``invalid``)."""
 
     path: str
     status: str
     version: dict[str, Any]
+    error: str = ""
 
 
 class Workspace:
@@ -167,71 +168,76 @@ class Workspace:
 
     # -- save ------------------------------------------------------------------
 
-    def save(self, paths: list[str] | None = None, message: str | None = None) -> list[SaveResult]:
+    def save(
+        self, paths: list[str] | None = None, message: str | None = None, *, strict: bool = True
+    ) -> list[SaveResult]:
         """Record a version of each named notebook (default: every changed one).
 
-        Every file is validated before anything is recorded, so one bad notebook
-        in the list records nothing at all.
+        ``strict``: every file is validated before anything is recorded, so one bad
+        notebook records nothing at all. Otherwise bad notebooks are skipped and
+        reported as results with status ``invalid`` (what ``push`` wants).
         """
         explicit = bool(paths)
         relpaths = list(self.notebooks(paths))
         if explicit and not relpaths:
             raise NotFound("no notebooks found at the given paths")
-        candidates = [(rel, data) for rel in relpaths if (data := self._changed_bytes(rel, explicit))
-                      is not None]
-        results = [SaveResult(rel, "unchanged", self.index.last_save(rel) or {})
-                   for rel in relpaths if rel not in {c[0] for c in candidates}]
-        for rel, data in candidates:
-            results.append(self._record(rel, data, message))
+        results: list[SaveResult] = []
+        changed: list[tuple[str, bytes]] = []
+        for rel in relpaths:
+            try:
+                data = self._changed_bytes(rel, explicit)
+            except NbvcError as exc:
+                if strict:
+                    raise
+                results.append(SaveResult(rel, "invalid", {}, exc.message))
+                continue
+            if data is None:
+                results.append(SaveResult(rel, "unchanged", self.index.last_save(rel) or {}))
+            else:
+                changed.append((rel, data))
+        results.extend(self._record(rel, data, message) for rel, data in changed)
         results.sort(key=lambda r: r.path)
         return results
 
     def _changed_bytes(self, rel: str, explicit: bool) -> bytes | None:
-        """The file's bytes, validated, if they differ from its last save; else None.
+        """The file's bytes, validated, if they differ from its base version; else None.
 
         Files named explicitly are always re-read; in a scan, the stat cache skips
         those whose (mtime, size, inode) still match.
         """
         path = self.abspath(rel)
-        if not explicit and self._stat_unchanged(rel, path):
+        if not explicit and self.stat_says_unchanged(rel, path):
             return None
         data = read_bytes(path, rel)
-        last = self.index.last_save(rel)
-        if last is not None and last["kind"] == "save" and last["sha256"] == digest_bytes(data).sha256:
+        if self.index.base(rel) == digest_bytes(data).sha256:
             return None
         validate_bytes(rel, data)
         return data
 
-    def _stat_unchanged(self, rel: str, path: Path) -> bool:
+    def stat_says_unchanged(self, rel: str, path: Path) -> bool:
+        """True when the stat cache proves the file still holds its base version."""
         cached = self.index.cached_stat(rel)
-        if cached is None:
+        if cached is None or cached["base"] != cached["sha256"]:
             return False
         try:
             st = path.stat()
         except FileNotFoundError:
             return False
-        last = self.index.last_save(rel)
-        return (
-            last is not None
-            and (st.st_mtime_ns, st.st_size, st.st_ino)
-            == (cached["mtime_ns"], cached["size"], cached["inode"])
-            and cached["sha256"] == last["sha256"]
-        )
+        return (st.st_mtime_ns, st.st_size, st.st_ino) == (
+            cached["mtime_ns"], cached["size"], cached["inode"])
 
     def _record(self, rel: str, data: bytes, message: str | None) -> SaveResult:
-        path = self.abspath(rel)
-        before = path.stat()
+        before = self.abspath(rel).stat()
         digest = digest_bytes(data)
         self.objects.ingest_bytes(data, digest)
         result = self.record_digest(rel, digest, message)
-        self.index.remember_stat(rel, before.st_mtime_ns, before.st_size, before.st_ino,
-                                 digest.sha256, digest.md5)
+        self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
         return result
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None) -> SaveResult:
         """Add a save for content already in the object store, unless it is unchanged."""
         last = self.index.last_save(rel)
-        if last is not None and last["sha256"] == digest.sha256 and last["kind"] == "save":
+        if last is not None and self.index.base(rel) == digest.sha256:
             return SaveResult(rel, "unchanged", last)
         row = self.index.insert_save({
             "uid": uuid.uuid4().hex,
@@ -246,6 +252,21 @@ class Workspace:
             "message": message,
         })
         return SaveResult(rel, "saved", row)
+
+    def version_bytes(self, row: dict[str, Any]) -> bytes:
+        """A version's exact bytes: the local object, else downloaded once and kept."""
+        if self.objects.has(row["sha256"]):
+            return self.objects.read(row["sha256"])
+        if row.get("version_id") is None:
+            return self.objects.read(row["sha256"])  # raises: unpushed and lost
+        data = self.store.get(row["key"], row["version_id"])
+        digest = digest_bytes(data)
+        if digest.sha256 != row["sha256"]:
+            raise WorkspaceError(
+                f"{row['path']}: version {row['version_id']} does not match its sha256"
+            )
+        self.objects.ingest_bytes(data, digest)
+        return data
 
     # -- history ---------------------------------------------------------------
 

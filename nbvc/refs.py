@@ -1,0 +1,66 @@
+"""Version refs: what a user may type to name one version of one notebook.
+
+* an S3 VersionId (exactly as the bucket reports it),
+* a unique prefix (7 or more characters) of a content hash,
+* ``latest`` (the newest version), or ``~N`` (N saves back from the newest).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import NotFound, UsageError
+from .index import Index
+
+MIN_HASH_PREFIX = 7
+BACK = re.compile(r"~(\d+)")
+HEX = re.compile(r"[0-9a-f]+")
+
+
+class UnknownRef(NotFound):
+    """No version of the notebook matches the ref."""
+
+
+class AmbiguousRef(UsageError):
+    """Several versions match the ref."""
+
+
+def resolve_ref(index: Index, path: str, ref: str) -> dict[str, Any]:
+    """The index row of the version of ``path`` that ``ref`` names."""
+    ref = ref.strip()
+    if not ref:
+        raise UsageError("empty version ref", hint="use a VersionId, a hash prefix, latest or ~N")
+    history = [r for r in index.history(path) if r["kind"] != "delete"]
+    if not history:
+        raise UnknownRef(f"{path}: no versions recorded")
+    if ref == "latest":
+        return history[0]
+    back = BACK.fullmatch(ref)
+    if back:
+        steps = int(back.group(1))
+        if steps >= len(history):
+            raise UnknownRef(f"{path}: {ref} goes back past the first of {len(history)} versions")
+        return history[steps]
+    by_version = [r for r in history if r["version_id"] == ref]
+    if by_version:
+        return by_version[0]
+    lowered = ref.lower()
+    if HEX.fullmatch(lowered) and len(lowered) >= MIN_HASH_PREFIX:
+        matches = {r["sha256"]: r for r in reversed(history) if r["sha256"].startswith(lowered)}
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        if len(matches) > 1:
+            listed = ", ".join(sorted(sha[:12] for sha in matches))
+            raise AmbiguousRef(f"{path}: {ref} matches {len(matches)} versions: {listed}",
+                               hint="type more characters of the hash")
+    elsewhere = index.one(
+        "SELECT path FROM saves WHERE version_id=? OR (length(?) >= ? AND sha256 LIKE ? || '%') "
+        "LIMIT 1", [ref, lowered, MIN_HASH_PREFIX, lowered],
+    )
+    if elsewhere is not None and elsewhere["path"] != path:
+        raise UnknownRef(f"{ref} is a version of {elsewhere['path']}, not of {path}")
+    candidates = ", ".join(r["sha256"][:8] for r in history[:5])
+    short = " (hash prefixes need 7+ characters)" if HEX.fullmatch(lowered) and len(lowered) < 7 else ""
+    raise UnknownRef(f"{path}: no version matches {ref!r}{short}",
+                     hint=f"newest versions: {candidates}; see 'nbvc log {path}'")

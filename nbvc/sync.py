@@ -1,0 +1,638 @@
+"""The sync engine: push, fetch, pull and status between a workspace and its bucket.
+
+push decides what to send from the index alone and spends one request per save:
+conflicts ride on the PUT as S3 conditional writes (``If-Match`` the ETag last seen,
+``If-None-Match: *`` for a new key). Only a 412 makes it look at the remote, and
+a save the remote already holds (a killed push that had landed it) is adopted by
+the save id in its metadata, never uploaded twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from .errors import ConflictError, NbvcError, NotFound, WorkspaceError
+from .keys import UnsafeKey, relpath_for
+from .notebook import digest_bytes, digest_file
+from .store import ObjectNotFound, ObjectVersion, PreconditionFailed
+from .workspace import SaveResult, Workspace, utcnow
+
+META_PREFIX = "nbvc-"
+MAX_MESSAGE = 512
+
+Progress = Callable[[int], None]
+
+
+# -- version metadata: what lets the bucket alone rebuild history --------------------
+
+
+def save_metadata(row: dict[str, Any]) -> dict[str, str]:
+    """Object metadata of a pushed save (values percent-encoded: headers are ASCII)."""
+    fields = {
+        "sha256": row["sha256"],
+        "save-id": row["uid"],
+        "parent": row["parent_uid"] or "",
+        "saved-at": row["saved_at"],
+        "author": row["author"],
+        "host": row["host"],
+        "message": (row["message"] or "")[:MAX_MESSAGE],
+    }
+    return {META_PREFIX + k: quote(v, safe="") for k, v in fields.items() if v}
+
+
+def read_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """The nbvc fields of an object's metadata, decoded (keys without the prefix)."""
+    return {
+        k[len(META_PREFIX):]: unquote(v)
+        for k, v in metadata.items()
+        if k.lower().startswith(META_PREFIX)
+    }
+
+
+# -- push ------------------------------------------------------------------------------
+
+
+@dataclass
+class PushOutcome:
+    """What happened to one pending save."""
+
+    path: str
+    sha256: str
+    size: int
+    status: str  # uploaded | adopted | conflict | failed | would-upload
+    version_id: str = ""
+    detail: str = ""
+
+
+@dataclass
+class PushReport:
+    """Everything a push did, for the summary line and ``--json``."""
+
+    saved: list[SaveResult] = field(default_factory=list)
+    outcomes: list[PushOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def invalid(self) -> list[SaveResult]:
+        return [r for r in self.saved if r.status == "invalid"]
+
+    @property
+    def bytes_sent(self) -> int:
+        return sum(o.size for o in self.outcomes if o.status == "uploaded")
+
+    @property
+    def ok(self) -> bool:
+        return not any(o.status in ("conflict", "failed") for o in self.outcomes)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "saved": sum(r.status == "saved" for r in self.saved),
+            "invalid": len(self.invalid),
+            "uploaded": self.count("uploaded"),
+            "adopted": self.count("adopted"),
+            "conflicts": self.count("conflict"),
+            "failed": self.count("failed"),
+            "bytes": self.bytes_sent,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@contextmanager
+def workspace_lock(workspace: Workspace, what: str) -> Iterator[None]:
+    """One push/pull at a time per workspace: a second one refuses cleanly."""
+    path = workspace.nbvc_dir / "sync.lock"
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise WorkspaceError(f"cannot open {path}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise WorkspaceError(
+                f"cannot {what}: another nbvc push or pull is running here ({holder})",
+                hint="wait for it to finish, then run the command again",
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+class Pusher:
+    """Uploads pending saves: parallel across notebooks, in order within one."""
+
+    def __init__(self, workspace: Workspace, force: bool = False) -> None:
+        self.ws = workspace
+        self.store = workspace.store
+        self.index = workspace.index
+        self.force = force
+
+    def push_path(self, saves: list[dict[str, Any]], progress: Progress) -> list[PushOutcome]:
+        outcomes = []
+        for position, row in enumerate(saves):
+            outcome = self.push_save(row)
+            outcomes.append(outcome)
+            progress(row["size"])
+            if outcome.status in ("conflict", "failed"):
+                for later in saves[position + 1:]:
+                    outcomes.append(PushOutcome(later["path"], later["sha256"], later["size"],
+                                                outcome.status, detail="an earlier save did not push"))
+                    progress(later["size"])
+                break
+        return outcomes
+
+    def push_save(self, row: dict[str, Any]) -> PushOutcome:
+        path, key = row["path"], self.ws.key(row["path"])
+        head = self.index.head(path)
+        try:
+            body = self.ws.objects.path(row["sha256"])
+            if not body.exists():
+                raise NotFound(f"local copy of {path} {row['sha256'][:8]} is missing")
+            condition = self._condition(key, head)
+            result = self.store.put(key, body, sha256=row["sha256"], metadata=save_metadata(row),
+                                    **condition)
+        except PreconditionFailed:
+            return self._after_412(row, key, head)
+        except ObjectNotFound:
+            return self._conflict(row, head, None, "the notebook was deleted on the remote")
+        except ConflictError as exc:
+            return self._conflict(row, head, None, exc.message)
+        except NbvcError as exc:
+            return PushOutcome(path, row["sha256"], row["size"], "failed", detail=exc.message)
+        self.index.mark_pushed(row["uid"], path, key, result.version_id, result.etag, utcnow())
+        return PushOutcome(path, row["sha256"], row["size"], "uploaded", result.version_id)
+
+    def _condition(self, key: str, head: dict[str, Any] | None) -> dict[str, Any]:
+        """The conditional-write arguments, or a HEAD check where the store has none."""
+        if self.force:
+            return {}
+        if self.store.conditional_writes:
+            return {"if_match": head["etag"]} if head else {"if_none_match": True}
+        try:
+            latest = self.store.head(key)
+        except ObjectNotFound:
+            if head is None:
+                return {}
+            raise
+        if head is None or latest.version_id != head["version_id"]:
+            raise PreconditionFailed(f"{key} moved")
+        return {}
+
+    def _after_412(self, row: dict[str, Any], key: str, head: dict[str, Any] | None) -> PushOutcome:
+        """The remote moved: adopt our own landed save, or report the conflict."""
+        try:
+            latest = self.store.head(key)
+        except NbvcError as exc:
+            return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
+        if read_metadata(latest.metadata).get("save-id") == row["uid"]:
+            self.index.mark_pushed(row["uid"], row["path"], key, latest.version_id, latest.etag,
+                                   utcnow())
+            return PushOutcome(row["path"], row["sha256"], row["size"], "adopted", latest.version_id)
+        return self._conflict(row, head, latest, "")
+
+    def _conflict(self, row: dict[str, Any], head: dict[str, Any] | None,
+                  latest: ObjectVersion | None, why: str) -> PushOutcome:
+        seen = head["version_id"] if head else "none (new notebook)"
+        theirs = latest.version_id if latest else "unknown"
+        detail = why or f"remote latest is {theirs}, this workspace last saw {seen}"
+        return PushOutcome(
+            row["path"], row["sha256"], row["size"], "conflict", theirs,
+            f"{detail}; run 'nbvc pull {row['path']}' to take theirs (yours stay in history) "
+            f"or 'nbvc push --force {row['path']}' to put yours on top",
+        )
+
+
+def push(
+    workspace: Workspace,
+    paths: list[str] | None = None,
+    *,
+    jobs: int | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    save_first: bool = True,
+    progress: Callable[[int, int], Progress] | None = None,
+) -> PushReport:
+    """Save changed notebooks (unless ``save_first`` is off), then upload every pending save.
+
+    ``progress(total_saves, total_bytes)`` may return a callback that gets the size
+    of each save as it completes.
+    """
+    started = time.perf_counter()
+    report = PushReport()
+    with workspace_lock(workspace, "push"):
+        selected = set(workspace.notebooks(paths)) | _tracked_under(workspace, paths) if paths else None
+        if dry_run:
+            report.outcomes = _dry_run(workspace, paths, selected, save_first)
+            report.seconds = time.perf_counter() - started
+            return report
+        if save_first:
+            report.saved = workspace.save(paths, strict=False)
+        pending = workspace.index.pending(selected)
+        if not pending:
+            report.seconds = time.perf_counter() - started
+            return report
+        report.outcomes = _upload(workspace, pending, jobs, force, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _tracked_under(workspace: Workspace, paths: list[str] | None) -> set[str]:
+    """Paths the index knows under the given ones (files may be gone from disk)."""
+    wanted = [workspace.relpath(p) if Path(p).resolve() != workspace.root else "" for p in paths or []]
+    return {
+        known for known in workspace.index.paths()
+        if any(w == "" or known == w or known.startswith(w + "/") for w in wanted)
+    }
+
+
+def _dry_run(workspace: Workspace, paths: list[str] | None, selected: set[str] | None,
+             save_first: bool) -> list[PushOutcome]:
+    outcomes = [
+        PushOutcome(r["path"], r["sha256"], r["size"], "would-upload")
+        for r in workspace.index.pending(selected)
+    ]
+    if save_first:
+        for rel in workspace.notebooks(paths):
+            path = workspace.abspath(rel)
+            if not workspace.stat_says_unchanged(rel, path):
+                digest = digest_file(path)
+                if digest.sha256 != workspace.index.base(rel):
+                    outcomes.append(PushOutcome(rel, digest.sha256, digest.size, "would-upload",
+                                                detail="changed since its last save"))
+    return outcomes
+
+
+def _upload(workspace: Workspace, pending: list[dict[str, Any]], jobs: int | None, force: bool,
+            progress: Callable[[int, int], Progress] | None) -> list[PushOutcome]:
+    by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in pending:
+        by_path[row["path"]].append(row)
+    tick = progress(len(pending), sum(r["size"] for r in pending)) if progress else None
+    advance: Progress = tick or (lambda _size: None)
+    pusher = Pusher(workspace, force)
+    workers = max(1, min(jobs or workspace.settings.jobs, len(by_path)))
+    if workers == 1:
+        return [o for saves in by_path.values() for o in pusher.push_path(saves, advance)]
+    with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-push") as pool:
+        batches = pool.map(lambda saves: pusher.push_path(saves, advance), by_path.values())
+        return [o for batch in batches for o in batch]
+
+
+# -- fetch -----------------------------------------------------------------------------
+
+
+@dataclass
+class FetchReport:
+    """What fetch learned: new versions, delete markers, keys refused as unsafe."""
+
+    listed: int = 0
+    learned: int = 0
+    adopted: int = 0
+    deleted: int = 0
+    refused: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {"listed": self.listed, "learned": self.learned, "adopted": self.adopted,
+                "deleted": self.deleted, "refused": self.refused, "seconds": round(self.seconds, 3)}
+
+
+def _prefixes(workspace: Workspace, paths: list[str] | None) -> list[str]:
+    """Key prefixes to list: the whole workspace prefix, or one per given path."""
+    base = workspace.settings.workspace_prefix
+    if not paths:
+        return [f"{base}/" if base else ""]
+    prefixes = []
+    for user_path in paths:
+        target = Path(user_path)
+        if target.is_dir() and target.resolve() == workspace.root:
+            return [f"{base}/" if base else ""]
+        rel = workspace.relpath(user_path)
+        prefixes.append(workspace.key(rel) + ("/" if target.is_dir() else ""))
+    return prefixes
+
+
+def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | None = None) -> FetchReport:
+    """Learn every remote version under the workspace prefix into the index.
+
+    Versions this index knows are matched by VersionId at no cost; the rest are
+    read with one HEAD each (their metadata names the save), in parallel.
+    """
+    started = time.perf_counter()
+    report = FetchReport()
+    index = workspace.index
+    known = {(r["key"], r["version_id"]) for r in index.rows(
+        "SELECT key, version_id FROM saves WHERE version_id IS NOT NULL")}
+    unknown: list[tuple[str, ObjectVersion]] = []
+    latest: dict[str, ObjectVersion] = {}
+    for prefix in _prefixes(workspace, paths):
+        for version in workspace.store.list_versions(prefix):
+            if prefix.endswith("/") is False and version.key != prefix:
+                continue
+            report.listed += 1
+            try:
+                rel = relpath_for(workspace.settings.workspace_prefix, version.key)
+            except UnsafeKey:
+                if version.key not in report.refused:
+                    report.refused.append(version.key)
+                continue
+            if version.is_latest:
+                latest[rel] = version
+            if (version.key, version.version_id) not in known:
+                unknown.append((rel, version))
+    workers = max(1, min(jobs or workspace.settings.jobs, len(unknown) or 1))
+    with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-fetch") as pool:
+        rows = list(pool.map(lambda item: _describe(workspace, *item), unknown))
+    _record_fetched(workspace, rows, latest, report)
+    _adopt_heads(workspace, latest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _describe(workspace: Workspace, rel: str, version: ObjectVersion) -> dict[str, Any]:
+    """An index row for a remote version this index has not seen."""
+    modified = version.last_modified.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    base = {"path": rel, "key": version.key, "version_id": version.version_id,
+            "etag": version.etag, "pushed_at": modified}
+    if version.is_delete_marker:
+        return {**base, "uid": f"delete:{version.version_id}", "kind": "delete", "sha256": "",
+                "md5": "", "size": 0, "saved_at": modified,
+                "author": "", "host": "", "parent_uid": None, "message": None}
+    meta = read_metadata(workspace.store.head(version.key, version.version_id).metadata)
+    sha256 = meta.get("sha256") or _download_and_hash(workspace, version)
+    return {
+        **base,
+        "uid": meta.get("save-id") or f"s3:{version.version_id}",
+        "kind": "save",
+        "sha256": sha256,
+        "md5": version.etag,
+        "size": version.size,
+        "saved_at": meta.get("saved-at") or modified,
+        "author": meta.get("author", "unknown"),
+        "host": meta.get("host", "unknown"),
+        "parent_uid": meta.get("parent") or None,
+        "message": meta.get("message") or None,
+    }
+
+
+def _download_and_hash(workspace: Workspace, version: ObjectVersion) -> str:
+    """A version written by another tool carries no sha256: fetch its bytes once."""
+    data = workspace.store.get(version.key, version.version_id)
+    digest = digest_bytes(data)
+    workspace.objects.ingest_bytes(data, digest)
+    return digest.sha256
+
+
+def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
+                    latest: dict[str, ObjectVersion], report: FetchReport) -> None:
+    index = workspace.index
+    when = utcnow()
+    with index.transaction():
+        for row in reversed(rows):  # listed newest first: record oldest first
+            mine = index.one("SELECT id, version_id FROM saves WHERE uid=?", [row["uid"]])
+            if mine is None:
+                if row["kind"] == "delete":
+                    row["saved_at"] = _after_last(index, row["path"], row["saved_at"])
+                index.db["saves"].insert(row)
+                report.learned += row["kind"] == "save"
+                report.deleted += row["kind"] == "delete"
+            elif mine["version_id"] is None:  # our own save, landed by a killed push
+                index.db.execute(
+                    "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
+                    (row["key"], row["version_id"], row["etag"], row["pushed_at"], mine["id"]),
+                )
+                report.adopted += 1
+        for rel, version in latest.items():
+            index.db["remote_latest"].upsert(
+                {"path": rel, "key": version.key, "version_id": version.version_id,
+                 "etag": version.etag, "deleted": int(version.is_delete_marker), "fetched_at": when},
+                pk="path",
+            )
+
+
+def _after_last(index: Any, path: str, when: str) -> str:
+    """A delete marker's time (S3 keeps whole seconds) placed after the version it hides."""
+    last = index.last_save(path)
+    if last is None or last["saved_at"] < when:
+        return when
+    bumped = datetime.fromisoformat(last["saved_at"]) + timedelta(microseconds=1)
+    return bumped.isoformat(timespec="microseconds")
+
+
+def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None:
+    """A notebook with no recorded base (a new or rebuilt index) whose working file
+    holds exactly the remote latest is based on it: record that, as pull would."""
+    index = workspace.index
+    for rel, version in latest.items():
+        path = workspace.abspath(rel)
+        if version.is_delete_marker or index.head(rel) is not None or not path.is_file():
+            continue
+        row = index.one("SELECT sha256 FROM saves WHERE key=? AND version_id=?",
+                        [version.key, version.version_id])
+        if row and digest_file(path).sha256 == row["sha256"]:
+            index.set_head(rel, version.key, version.version_id, version.etag, utcnow())
+
+
+# -- pull ------------------------------------------------------------------------------
+
+
+@dataclass
+class PullOutcome:
+    path: str
+    status: str  # updated | up-to-date | saved-first | conflict | refused | failed
+    version_id: str = ""
+    detail: str = ""
+
+
+def pull(
+    workspace: Workspace,
+    paths: list[str] | None = None,
+    *,
+    version: str | None = None,
+    force: bool = False,
+) -> tuple[FetchReport, list[PullOutcome]]:
+    """Write the remote latest (or ``version``) of notebooks into the workspace.
+
+    Unsaved local changes are saved first. A notebook with unpushed saves whose
+    remote also moved is a conflict: refused unless ``force``, which keeps the
+    local saves in history (shelved, not pushed) and takes the remote's.
+    """
+    with workspace_lock(workspace, "pull"):
+        fetched = fetch(workspace, paths)
+        targets = _pull_targets(workspace, paths)
+        if version is not None and len(targets) != 1:
+            raise NbvcError("--version needs exactly one notebook")
+        outcomes = [PullOutcome(k, "refused", detail="unsafe key, never written") for k in fetched.refused]
+        for rel in targets:
+            outcomes.append(_pull_one(workspace, rel, version, force))
+    return fetched, outcomes
+
+
+def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
+    rows = workspace.index.rows("SELECT path FROM remote_latest ORDER BY path")
+    known = [r["path"] for r in rows]
+    if not paths:
+        return known
+    wanted = _tracked_under(workspace, paths) | {workspace.relpath(p) for p in paths
+                                                 if not Path(p).is_dir()}
+    return [p for p in known if p in wanted] or sorted(wanted)
+
+
+def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> PullOutcome:
+    index = workspace.index
+    remote = index.one("SELECT * FROM remote_latest WHERE path=?", [rel])
+    if ref is None and (remote is None or remote["deleted"]):
+        return PullOutcome(rel, "failed", detail="not in the bucket (deleted or never pushed)")
+    target = _resolve_pull_ref(workspace, rel, ref, remote)
+    saved_first = _save_local_changes(workspace, rel)
+    head = index.head(rel)
+    pending = index.pending({rel})
+    moved = head is None or head["version_id"] != remote["version_id"] if remote else False
+    if pending and moved and ref is None:
+        if not force:
+            return PullOutcome(
+                rel, "conflict", remote["version_id"],
+                f"{len(pending)} local save(s) not pushed and the remote moved; "
+                f"'nbvc push --force {rel}' keeps yours on top, 'nbvc pull --force {rel}' takes theirs",
+            )
+        with index.transaction():
+            index.db.execute(
+                "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
+                [rel],
+            )
+    path = workspace.abspath(rel)
+    current = digest_file(path).sha256 if path.exists() else None
+    if current != target["sha256"]:
+        _write_verified(workspace, rel, target)
+    if ref is not None:
+        result = workspace.record_digest(rel, digest_file(path), f"pulled {target['version_id']}")
+        version_row = result.version
+    else:
+        version_row = target
+        index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
+    index.remember_stat(rel, path.stat(), version_row["sha256"], version_row["md5"],
+                        base=version_row["sha256"])
+    status = "up-to-date" if current == target["sha256"] else "updated"
+    return PullOutcome(rel, status, target["version_id"],
+                       "your unsaved changes were saved first" if saved_first else "")
+
+
+def _resolve_pull_ref(workspace: Workspace, rel: str, ref: str | None,
+                      remote: dict[str, Any] | None) -> dict[str, Any]:
+    from .refs import resolve_ref
+
+    if ref is None:
+        row = workspace.index.one(
+            "SELECT * FROM saves WHERE path=? AND version_id=?", [rel, remote["version_id"]]
+        ) if remote else None
+        if row is None:
+            raise NotFound(f"{rel}: the remote latest version is not in the index; run 'nbvc fetch'")
+        return row
+    return resolve_ref(workspace.index, rel, ref)
+
+
+def _save_local_changes(workspace: Workspace, rel: str) -> bool:
+    """Save the working file if its bytes differ from its last save (never lose work)."""
+    path = workspace.abspath(rel)
+    if not path.exists():
+        return False
+    results = workspace.save([str(path)], "saved by nbvc before pull", strict=False)
+    return any(r.status == "saved" for r in results)
+
+
+def _write_verified(workspace: Workspace, rel: str, row: dict[str, Any]) -> None:
+    """Download a version next to its destination, check its sha256, then rename."""
+    dest = workspace.abspath(rel)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-pull-")
+    os.close(fd)
+    try:
+        if workspace.objects.has(row["sha256"]):
+            Path(tmp).write_bytes(workspace.objects.read(row["sha256"]))
+        else:
+            workspace.store.download(row["key"], row["version_id"], Path(tmp))
+        digest = digest_file(Path(tmp))
+        if digest.sha256 != row["sha256"]:
+            raise WorkspaceError(
+                f"{rel}: downloaded bytes do not match sha256 {row['sha256'][:12]}; nothing written"
+            )
+        workspace.objects.ingest_file(Path(tmp))
+        os.replace(tmp, dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# -- status ----------------------------------------------------------------------------
+
+
+@dataclass
+class NotebookStatus:
+    path: str
+    state: str  # new | modified | pending | remote-ahead | conflict | deleted | clean
+    pending: int = 0
+    detail: str = ""
+
+
+def status(workspace: Workspace, paths: list[str] | None = None) -> list[NotebookStatus]:
+    """Per notebook: new, modified, pending push, remote ahead (as of the last fetch),
+    conflict, deleted locally, or clean. Unchanged files are not re-hashed."""
+    index = workspace.index
+    on_disk = set(workspace.notebooks(paths))
+    tracked = set(index.paths()) if not paths else _tracked_under(workspace, paths)
+    pending = {r["path"]: r["n"] for r in index.rows(
+        "SELECT path, count(*) AS n FROM saves WHERE version_id IS NULL AND kind='save' GROUP BY path")}
+    heads = {r["path"]: r["version_id"] for r in index.rows("SELECT path, version_id FROM heads")}
+    remote = {r["path"]: r for r in index.rows("SELECT * FROM remote_latest")}
+    result = []
+    for rel in sorted(on_disk | tracked):
+        state = _working_state(workspace, rel, rel in on_disk)
+        ahead = rel in remote and remote[rel]["version_id"] != heads.get(rel) and not (
+            remote[rel]["deleted"] and rel not in heads)
+        count = pending.get(rel, 0)
+        if ahead and (count or state == "modified"):
+            state = "conflict"
+        elif ahead and state == "clean":
+            state = "remote-ahead"
+        elif state == "clean" and count:
+            state = "pending"
+        result.append(NotebookStatus(rel, state, count))
+    return result
+
+
+def _working_state(workspace: Workspace, rel: str, exists: bool) -> str:
+    """new, modified, clean or deleted: the working file against its base version."""
+    if not exists:
+        return "deleted"
+    base = workspace.index.base(rel)
+    if base is None:
+        return "new"
+    path = workspace.abspath(rel)
+    cached = workspace.index.cached_stat(rel)
+    st = path.stat()
+    if cached and (st.st_mtime_ns, st.st_size, st.st_ino) == (
+            cached["mtime_ns"], cached["size"], cached["inode"]):
+        return "clean" if cached["sha256"] == base else "modified"
+    digest = digest_file(path)
+    workspace.index.remember_stat(rel, st, digest.sha256, digest.md5)
+    return "clean" if digest.sha256 == base else "modified"
