@@ -28,7 +28,7 @@ DEFAULT_RETRIES = 5
 
 #: settings nbvc may write to a config file; credentials are deliberately absent.
 PERSISTED = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix", "published_prefix",
-             "jobs", "retries")
+             "jobs", "retries", "conditional_writes")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Settings:
     published_prefix: str = ""
     jobs: int = DEFAULT_JOBS
     retries: int = DEFAULT_RETRIES
+    conditional_writes: bool = True
     access_key_id: str = ""
     secret_access_key: str = ""
     host: str = ""
@@ -133,9 +134,16 @@ def finish(values: dict[str, Any]) -> Settings:
     """Validate raw values and derive the defaults that depend on others."""
     jobs = whole_number(values, "jobs", DEFAULT_JOBS, 1, 256)
     retries = whole_number(values, "retries", DEFAULT_RETRIES, 1, 20)
-    text = {k: str(v) for k, v in values.items() if k not in ("jobs", "retries") and v is not None}
+    conditional = values.get("conditional_writes", True)
+    if isinstance(conditional, str):
+        if conditional.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"conditional_writes must be true or false, not {conditional!r}")
+        conditional = conditional.lower() in ("true", "1", "yes")
+    numeric = ("jobs", "retries", "conditional_writes")
+    text = {k: str(v) for k, v in values.items() if k not in numeric and v is not None}
     user = text.get("user") or default_user()
-    settings = Settings(**{**text, "jobs": jobs, "retries": retries, "user": user})
+    settings = Settings(**{**text, "jobs": jobs, "retries": retries, "user": user,
+                          "conditional_writes": bool(conditional)})
     return replace(
         settings,
         workspace_prefix=normalize_prefix(settings.workspace_prefix or f"workspace/{user}"),

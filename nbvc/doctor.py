@@ -76,6 +76,37 @@ def _credentials(workspace: Workspace) -> Check:
     return Check("credentials", "ok", f"from boto3 ({found.method})")
 
 
+def _conditional_writes(workspace: Workspace) -> Check:
+    """Probe once whether the store refuses a second create-only PUT (S3 does)."""
+    import uuid
+
+    from .store import PreconditionFailed
+
+    store = workspace.store
+    key = f"{workspace.settings.workspace_prefix}/.nbvc-probe/{uuid.uuid4().hex}"
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    try:
+        store.put(key, b"", sha256=empty, if_none_match=True)
+        try:
+            store.put(key, b"", sha256=empty, if_none_match=True)
+            honoured = False
+        except PreconditionFailed:
+            honoured = True
+        store.delete(key)
+    except NbvcError as exc:
+        return Check("conditional writes", "warn", f"could not probe: {exc.message}")
+    if honoured == workspace.settings.conditional_writes:
+        return Check("conditional writes", "ok",
+                     "honoured: one request per pushed save" if honoured
+                     else "not supported; push checks with a HEAD before each PUT")
+    if honoured:
+        return Check("conditional writes", "warn", "supported but switched off",
+                     "nbvc remote set ... or set conditional_writes = true in .nbvc/config.toml")
+    return Check("conditional writes", "fail",
+                 "this store ignores If-None-Match: push could not detect conflicts",
+                 "set conditional_writes = false in .nbvc/config.toml (push then HEADs first)")
+
+
 def _remote(workspace: Workspace) -> list[Check]:
     try:
         store = workspace.store
@@ -86,6 +117,7 @@ def _remote(workspace: Workspace) -> list[Check]:
     checks = [Check("remote", "ok", f"{store.display_url()} reachable")]
     if status == "Enabled":
         checks.append(Check("versioning", "ok", "Enabled"))
+        checks.append(_conditional_writes(workspace))
     else:
         checks.append(Check(
             "versioning", "fail", f"{status}: saves would overwrite each other",

@@ -351,6 +351,8 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
             if prefix.endswith("/") is False and version.key != prefix:
                 continue
             report.listed += 1
+            if not version.key.endswith(".ipynb"):
+                continue  # not a notebook (e.g. doctor's probe objects)
             try:
                 rel = relpath_for(workspace.settings.workspace_prefix, version.key)
             except UnsafeKey:

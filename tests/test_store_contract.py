@@ -181,3 +181,26 @@ def test_missing_bucket_is_reported(store_factory, tmp_path: Path) -> None:
         return
     with pytest.raises(BucketNotFound):
         ghost.versioning()
+
+
+def _create_only(root: str, body: bytes) -> str:
+    from nbvc.store.local import LocalStore
+
+    try:
+        LocalStore(Path(root)).put("race.ipynb", body, sha256=sha(body), if_none_match=True)
+        return "won"
+    except PreconditionFailed:
+        return "lost"
+
+
+def test_local_store_two_processes_racing_on_one_key_have_exactly_one_winner(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from nbvc.store.local import LocalStore
+
+    LocalStore.create(tmp_path / "store")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(_create_only, [(str(tmp_path / "store"), str(i).encode())
+                                              for i in range(8)])
+    assert results.count("won") == 1
+    assert len(list(LocalStore(tmp_path / "store").list_versions())) == 1

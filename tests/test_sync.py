@@ -351,6 +351,20 @@ def test_push_survives_503s_500s_resets_and_stalls(
         assert ws.index.last_save(f"n{i}.ipynb")["version_id"] == versions[0].version_id
 
 
+def test_without_conditional_writes_push_checks_with_a_head_and_still_sees_conflicts(
+    ws: Workspace, other: Workspace
+) -> None:
+    other.update_settings({"conditional_writes": False})
+    write_notebook(ws.root / "a.ipynb", "from a")
+    sync.push(ws)
+    write_notebook(other.root / "a.ipynb", "from b")
+    write_notebook(other.root / "b.ipynb", "new")
+    counts = count_requests(other)
+    outcomes = {o.path: o.status for o in sync.push(other).outcomes}
+    assert outcomes == {"a.ipynb": "conflict", "b.ipynb": "uploaded"}
+    assert counts["HeadObject"] >= 2 and counts["PutObject"] == 1
+
+
 def test_push_cli_exit_codes_and_json(tmp_path: Path, moto_server, bucket_url: str) -> None:
     root = tmp_path / "cli"
     root.mkdir()

@@ -89,4 +89,6 @@ def open_store(settings: Settings, nbvc_dir: Path | None = None, *, create: bool
         pool_size=settings.jobs,
         retries=settings.retries,
     )
-    return S3Store(spec.location, client)
+    store = S3Store(spec.location, client)
+    store.conditional_writes = settings.conditional_writes
+    return store
