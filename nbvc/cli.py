@@ -278,9 +278,18 @@ def log(
 
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
-    rows = workspace().log(path, limit)
+    ws = workspace()
+    rows = ws.log(path, limit)
+    publishes: dict[str, list[dict[str, Any]]] = {}
+    for p in ws.index.publishes_of(rows[0]["path"]):
+        if p["state"] == "published":
+            publishes.setdefault(p["source_version_id"], []).append(
+                {"published_key": p["published_key"],
+                 "published_version_id": p["published_version_id"],
+                 "published_at": p["published_at"]})
     if as_json:
-        emit_json([version_json(r) for r in rows])
+        emit_json([{**version_json(r), "published": publishes.get(r["version_id"], [])}
+                   for r in rows])
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("version", "saved", "size", "author", "version id", "message"):
@@ -289,6 +298,10 @@ def log(
         vid = r["version_id"] if r["version_id"] is not None else "[yellow]not pushed[/]"
         if r["kind"] == "delete":
             vid = f"{vid} (deleted)"
+        elif r["kind"] == "shelved":
+            vid = f"{vid} (shelved)"
+        if r["version_id"] in publishes:
+            vid = f"{vid} [green]published[/]"
         table.add_row(f"[cyan]{r['sha256'][:8]}[/]", when(r["saved_at"]), human_size(r["size"]),
                       f"{r['author']}@{r['host']}", vid, r["message"] or "")
     out.print(table)
@@ -441,6 +454,185 @@ def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
         out.print(f"[{colours[r.state]}]{r.state:12}[/] {r.path}{extra}", soft_wrap=True)
     if not shown:
         out.print(f"everything clean ({len(rows)} notebooks)")
+
+
+# -- versions and publishing -----------------------------------------------------------
+
+VersionOpt = Annotated[str | None, typer.Option("--version", "-v",
+                                                help="VersionId, hash prefix (7+), latest or ~N.")]
+
+
+@app.command()
+def show(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    version: VersionOpt = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE.")] = None,
+) -> None:
+    """Print the exact bytes of a version (default: the newest) or write them to a file.
+
+    [b]Examples[/b]
+
+      nbvc show analysis.ipynb --version ~1 > previous.ipynb
+
+      nbvc show analysis.ipynb -v 3HL4kqtJlcpXroDTDmJ -o pinned.ipynb
+    """
+    from .versions import show as show_version
+
+    _row, data = show_version(workspace(), path, version)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise NbvcError(f"cannot write {output}: {exc.strerror}") from None
+    err.print(f"wrote {len(data)} bytes to {output}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def diff(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    ref_a: Annotated[str | None, typer.Argument(help="Old side [latest version].")] = None,
+    ref_b: Annotated[str | None, typer.Argument(help="New side [the working file].")] = None,
+    as_json: JsonOpt = False,
+    web: Annotated[bool, typer.Option("--web", help="Open nbdime's web diff on 127.0.0.1.")] = False,
+) -> None:
+    """Cell-aware diff of two versions, by nbdime (defaults: newest version vs working file).
+
+    nbdime's own flags pass through: -s/-S sources, -o/-O outputs, -a/-A attachments,
+    -m/-M metadata, -i/-I ids, -d/-D details (lower case: only these; upper: ignore).
+
+    [b]Examples[/b]
+
+      nbvc diff analysis.ipynb
+
+      nbvc diff analysis.ipynb ~2 latest -s        (sources only)
+
+      nbvc diff analysis.ipynb --json | jq length
+    """
+    from .versions import diff_sides
+
+    a, b = diff_sides(workspace(), path, ref_a, ref_b)
+    from . import nbdiff
+
+    if as_json:
+        emit_json(nbdiff.diff_json(a, b))
+    elif web:
+        nbdiff.web_diff(a, b, ctx.args)
+    else:
+        nbdiff.print_diff(a, b, ctx.args, color=out.is_terminal)
+
+
+@app.command()
+def restore(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    version: Annotated[str, typer.Option("--version", "-v", help="The version to bring back.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring an old version back as the working file (the current file is saved first;
+    the restore is itself a new save).
+
+    [b]Example[/b]: nbvc restore analysis.ipynb --version ~3
+    """
+    from .versions import restore as restore_version
+
+    result = restore_version(workspace(), path, version)
+    if as_json:
+        emit_json(result)
+        return
+    if result["saved_first"]:
+        out.print(f"saved the working file first as {result['saved_first'][:8]}")
+    out.print(f"restored {result['path']} to {result['restored'][:8]}")
+
+
+@app.command()
+def publish(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy one exact version (server-side) to the published prefix; print its VersionId.
+
+    An unpushed version is pushed first. Publishing the same content again makes no
+    new version.
+
+    [b]Examples[/b]
+
+      nbvc publish notebooks/mine.ipynb
+
+      nbvc publish notebooks/mine.ipynb --version 3HL4kqtJlcpXroDTDmJ --json
+    """
+    from .publish import publish as publish_version
+
+    result = publish_version(workspace(), path, version)
+    if as_json:
+        emit_json(result)
+        return
+    verb = "published" if result["status"] == "published" else "already published"
+    out.print(f"{verb} {result['path']} {result['sha256'][:8]} "
+              f"(source version {result['source_version_id']})")
+    out.print(f"{result['published_url']}  version {result['published_version_id']}")
+
+
+@app.command()
+def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]) -> None:
+    """Remove a notebook from the published prefix (its history stays, behind a delete marker).
+
+    [b]Example[/b]: nbvc unpublish notebooks/mine.ipynb
+    """
+    from .publish import unpublish as unpublish_path
+
+    result = unpublish_path(workspace(), path)
+    out.print(f"unpublished {result['published_key']} (delete marker {result['delete_marker']})")
+
+
+@app.command()
+def published(as_json: JsonOpt = False) -> None:
+    """Every published notebook: key, current VersionId, source VersionId, sha256, when, who.
+
+    [b]Example[/b]: nbvc published --json
+    """
+    from .publish import published as list_published
+
+    rows = list_published(workspace())
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("published key", "version id", "source version id", "sha256", "when", "by"):
+        table.add_column(column, no_wrap=True)
+    for r in rows:
+        table.add_row(r["published_key"], r["published_version_id"], r["source_version_id"],
+                      r["sha256"][:8], when(r["published_at"]), r["published_by"])
+    out.print(table if rows else "nothing published")
+
+
+@app.command()
+def url(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    version: VersionOpt = None,
+    published_copy: Annotated[bool, typer.Option("--published", help="The published copy.")] = False,
+    expires: Annotated[int, typer.Option("--expires", help="Seconds the URL works (max 7 days).")] = 3600,
+    as_json: JsonOpt = False,
+) -> None:
+    """A presigned GET URL of one exact version (S3 remotes only).
+
+    [b]Examples[/b]
+
+      curl -o run.ipynb "$(nbvc url notebooks/mine.ipynb --published)"
+
+      nbvc url notebooks/mine.ipynb --version ~1 --expires 600 --json
+    """
+    from .publish import presigned_url
+
+    result = presigned_url(workspace(), path, version, published_copy=published_copy,
+                           expires=expires)
+    if as_json:
+        emit_json(result)
+    else:
+        print(result["url"])
 
 
 # -- entry point -----------------------------------------------------------------------

@@ -244,5 +244,12 @@ class Index:
         )
         return [r for r in rows if paths is None or r["path"] in paths]
 
+    def insert_publish(self, row: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db["publishes"].insert(row)
+
+    def publishes_of(self, path: str) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])
+
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -526,7 +525,7 @@ def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> P
     path = workspace.abspath(rel)
     current = digest_file(path).sha256 if path.exists() else None
     if current != target["sha256"]:
-        _write_verified(workspace, rel, target)
+        workspace.replace_working_file(rel, target)
     if ref is not None:
         result = workspace.record_digest(rel, digest_file(path), f"pulled {target['version_id']}")
         version_row = result.version
@@ -555,34 +554,12 @@ def _resolve_pull_ref(workspace: Workspace, rel: str, ref: str | None,
 
 
 def _save_local_changes(workspace: Workspace, rel: str) -> bool:
-    """Save the working file if its bytes differ from its last save (never lose work)."""
+    """Save the working file if its bytes differ from its base (never lose work)."""
     path = workspace.abspath(rel)
-    if not path.exists():
+    if not path.is_file() or digest_file(path).sha256 == workspace.index.base(rel):
         return False
-    results = workspace.save([str(path)], "saved by nbvc before pull", strict=False)
-    return any(r.status == "saved" for r in results)
-
-
-def _write_verified(workspace: Workspace, rel: str, row: dict[str, Any]) -> None:
-    """Download a version next to its destination, check its sha256, then rename."""
-    dest = workspace.abspath(rel)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-pull-")
-    os.close(fd)
-    try:
-        if workspace.objects.has(row["sha256"]):
-            Path(tmp).write_bytes(workspace.objects.read(row["sha256"]))
-        else:
-            workspace.store.download(row["key"], row["version_id"], Path(tmp))
-        digest = digest_file(Path(tmp))
-        if digest.sha256 != row["sha256"]:
-            raise WorkspaceError(
-                f"{rel}: downloaded bytes do not match sha256 {row['sha256'][:12]}; nothing written"
-            )
-        workspace.objects.ingest_file(Path(tmp))
-        os.replace(tmp, dest)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    kept = workspace.preserve(rel, "saved by nbvc before pull")
+    return kept is not None and kept.status == "saved"
 
 
 # -- status ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ results are plain data the CLI, the Jupyter extension or a script can render.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -267,6 +268,31 @@ class Workspace:
             )
         self.objects.ingest_bytes(data, digest)
         return data
+
+    def preserve(self, rel: str, message: str) -> SaveResult | None:
+        """Snapshot the working file as it is, valid notebook or not, before nbvc
+        replaces it: whatever happens next, those bytes stay in the history."""
+        path = self.abspath(rel)
+        if not path.is_file():
+            return None
+        before = path.stat()
+        digest = self.objects.ingest_file(path)
+        result = self.record_digest(rel, digest, message)
+        self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
+        return result
+
+    def replace_working_file(self, rel: str, row: dict[str, Any]) -> None:
+        """Write a version's bytes over the working file: verified, then renamed in."""
+        data = self.version_bytes(row)
+        dest = self.abspath(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     # -- history ---------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import ConflictError, NotFound, RemoteError
+from ..errors import ConflictError, NotFound, RemoteError, UsageError
 
 #: the VersionId S3 reports for objects written while versioning was off.
 NULL_VERSION = "null"
@@ -124,3 +124,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete(self, key: str) -> str:
         """Hide a key behind a delete marker (history stays); returns the marker's id."""
+
+    def presign(self, key: str, version_id: str | None, expires: int) -> str:
+        """A URL that GETs exactly this version for ``expires`` seconds."""
+        raise UsageError(
+            "presigned URLs need an S3 remote; this workspace uses a local store",
+            hint=f"read the version with 'nbvc show' instead ({self.display_url(key)})",
+        )

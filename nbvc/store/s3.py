@@ -226,6 +226,12 @@ class S3Store(Store):
             answer["CopyObjectResult"]["ETag"].strip('"'),
         )
 
+    def presign(self, key: str, version_id: str | None, expires: int) -> str:
+        with self._errors(f"presigning {self.display_url(key)}"):
+            return self.client.generate_presigned_url(
+                "get_object", Params=self._get_args(key, version_id), ExpiresIn=expires
+            )
+
     def delete(self, key: str) -> str:
         with self._errors(f"delete of {self.display_url(key)}"):
             answer = self.client.delete_object(Bucket=self.bucket, Key=key)

@@ -1,0 +1,240 @@
+"""publish, unpublish, published, show, diff, restore, url and version refs,
+on the embedded local store and on the real moto server over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from nbvc import publish as pub
+from nbvc import sync
+from nbvc.errors import NbvcError, NotFound, UsageError
+from nbvc.refs import AmbiguousRef, UnknownRef, resolve_ref
+from nbvc.versions import diff_sides, restore, show
+from nbvc.workspace import Workspace
+
+from .conftest import run_nbvc, write_notebook
+
+
+@pytest.fixture(params=["embedded", "moto-server"])
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    overrides = {"user": "kylek"}
+    if request.param == "moto-server":
+        server = request.getfixturevalue("moto_server")
+        overrides.update(remote=request.getfixturevalue("bucket_url"), endpoint_url=server.url)
+    root = tmp_path / "ws"
+    root.mkdir()
+    return Workspace.init(root, overrides)[0]
+
+
+def three_versions(ws: Workspace, name: str = "nb.ipynb") -> Path:
+    nb = ws.root / name
+    for source in ("one", "two", "three"):
+        write_notebook(nb, source)
+        sync.push(ws)
+    return nb
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_publish_of_an_old_version_copies_exactly_its_bytes(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    oldest = ws.log(str(nb))[-1]
+    result = pub.publish(ws, str(nb), oldest["version_id"])
+    assert result["status"] == "published"
+    assert result["published_key"] == "published/kylek/nb.ipynb"
+    data = ws.store.get(result["published_key"], result["published_version_id"])
+    assert sha(data) == oldest["sha256"]
+    assert result["source_version_id"] == oldest["version_id"]
+
+
+def test_published_metadata_names_the_source(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    result = pub.publish(ws, str(nb))
+    meta = sync.read_metadata(ws.store.head(result["published_key"]).metadata)
+    assert meta["source-key"] == "workspace/kylek/nb.ipynb"
+    assert meta["source-version-id"] == result["source_version_id"]
+    assert meta["sha256"] == result["sha256"]
+
+
+def test_publishing_the_same_content_twice_makes_no_new_version(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    first = pub.publish(ws, str(nb))
+    second = pub.publish(ws, str(nb))
+    assert second["status"] == "unchanged"
+    assert second["published_version_id"] == first["published_version_id"]
+    assert len(list(ws.store.list_versions("published/"))) == 1
+
+
+def test_publishing_an_unpushed_version_pushes_it_first(ws: Workspace) -> None:
+    nb = write_notebook(ws.root / "fresh.ipynb", "new")
+    ws.save([str(nb)])
+    result = pub.publish(ws, str(nb))
+    assert ws.index.last_save("fresh.ipynb")["version_id"] == result["source_version_id"]
+
+
+def test_unpublish_hides_it_from_published_and_keeps_history(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    pub.publish(ws, str(nb))
+    assert [p["published_key"] for p in pub.published(ws)] == ["published/kylek/nb.ipynb"]
+    pub.unpublish(ws, str(nb))
+    assert pub.published(ws) == []
+    assert any(v.is_delete_marker for v in ws.store.list_versions("published/"))
+    with pytest.raises(NotFound):
+        pub.unpublish(ws, str(nb))
+
+
+def test_published_lists_version_source_sha_and_who(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    result = pub.publish(ws, str(nb), "~1")
+    [row] = pub.published(ws)
+    assert row["published_version_id"] == result["published_version_id"]
+    assert row["source_version_id"] == result["source_version_id"]
+    assert (row["sha256"], row["published_by"]) == (result["sha256"], "kylek")
+
+
+def test_refs_resolve_version_id_hash_prefix_latest_and_back(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    history = ws.log(str(nb))
+    assert resolve_ref(ws.index, "nb.ipynb", "latest")["uid"] == history[0]["uid"]
+    assert resolve_ref(ws.index, "nb.ipynb", "~2")["uid"] == history[2]["uid"]
+    assert resolve_ref(ws.index, "nb.ipynb", history[1]["version_id"])["uid"] == history[1]["uid"]
+    assert resolve_ref(ws.index, "nb.ipynb", history[1]["sha256"][:7])["uid"] == history[1]["uid"]
+
+
+@pytest.mark.parametrize("ref", ["~3", "deadbeefcafe", "no-such-version", "abc"])
+def test_unknown_refs_fail_and_list_candidates(ws: Workspace, ref: str) -> None:
+    three_versions(ws)
+    with pytest.raises(UnknownRef) as caught:
+        resolve_ref(ws.index, "nb.ipynb", ref)
+    assert caught.value.hint or "goes back past" in caught.value.message
+
+
+def test_a_version_of_another_notebook_is_named_as_such(ws: Workspace) -> None:
+    three_versions(ws)
+    other = three_versions(ws, "other.ipynb")
+    foreign = ws.log(str(other))[0]["version_id"]
+    with pytest.raises(UnknownRef, match="is a version of other.ipynb"):
+        resolve_ref(ws.index, "nb.ipynb", foreign)
+
+
+def test_an_ambiguous_hash_prefix_lists_the_candidates(ws: Workspace, monkeypatch) -> None:
+    three_versions(ws)
+    ws.index.db.execute("UPDATE saves SET sha256='abcdef1' || substr(sha256, 8)")
+    with pytest.raises(AmbiguousRef, match="matches 3 versions"):
+        resolve_ref(ws.index, "nb.ipynb", "abcdef1")
+
+
+def test_show_returns_the_exact_bytes_of_a_version(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    row, data = show(ws, str(nb), "~2")
+    assert sha(data) == row["sha256"] and b"one" in data
+
+
+def test_show_downloads_a_version_missing_locally(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    row = ws.log(str(nb))[1]
+    ws.objects.path(row["sha256"]).unlink()
+    _, data = show(ws, str(nb), "~1")
+    assert sha(data) == row["sha256"]
+
+
+def test_restore_saves_the_current_file_first_and_records_a_new_save(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    write_notebook(nb, "unsaved work")
+    result = restore(ws, str(nb), "~2")
+    assert b"one" in nb.read_bytes()
+    history = ws.log(str(nb))
+    assert history[0]["message"].startswith("restored")
+    assert any(b"unsaved work" in ws.version_bytes(r) for r in history)
+    assert result["saved_first"]
+
+
+def test_restore_keeps_even_an_invalid_working_file(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    nb.write_text("{broken json")
+    restore(ws, str(nb), "~1")
+    assert any(ws.version_bytes(r) == b"{broken json" for r in ws.log(str(nb)))
+
+
+def test_diff_defaults_to_newest_version_against_the_working_file(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    write_notebook(nb, "three", "added cell")
+    a, b = diff_sides(ws, str(nb))
+    assert b"added cell" in b.data and b"added cell" not in a.data
+
+
+def test_diff_json_reports_added_and_changed_cells(ws: Workspace) -> None:
+    from nbvc.nbdiff import diff_json
+
+    nb = three_versions(ws)
+    write_notebook(nb, "three changed", "added")
+    entries = diff_json(*diff_sides(ws, str(nb)))
+    cells = next(e for e in entries if e["key"] == "cells")
+    ops = sorted(d["op"] for d in cells["diff"])
+    assert "addrange" in ops or "patch" in ops
+
+
+def test_diff_cli_shows_cell_changes_and_passes_nbdime_flags(ws: Workspace) -> None:
+    three_versions(ws)
+    result = run_nbvc("diff", "nb.ipynb", "~2", "latest", "-s", cwd=ws.root, check=True)
+    assert "one" in result.stdout and "three" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colours when piped
+
+
+def test_presigned_url_fetches_exactly_that_version(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    if not str(ws.settings.remote).startswith("s3://"):
+        with pytest.raises(UsageError, match="need an S3 remote"):
+            pub.presigned_url(ws, str(nb))
+        return
+    old = ws.log(str(nb))[2]
+    result = pub.presigned_url(ws, str(nb), "~2", expires=60)
+    with urllib.request.urlopen(result["url"], timeout=10) as answer:
+        assert sha(answer.read()) == old["sha256"]
+    pub.publish(ws, str(nb), "~1")
+    published_url = pub.presigned_url(ws, str(nb), published_copy=True)["url"]
+    with urllib.request.urlopen(published_url, timeout=10) as answer:
+        assert sha(answer.read()) == ws.log(str(nb))[1]["sha256"]
+
+
+@pytest.mark.parametrize("expires", [0, 7 * 24 * 3600 + 1])
+def test_presigned_url_expiry_is_bounded(ws: Workspace, expires: int) -> None:
+    nb = three_versions(ws)
+    with pytest.raises(UsageError, match="--expires"):
+        pub.presigned_url(ws, str(nb), expires=expires)
+
+
+def test_publish_cli_prints_key_and_version_and_log_shows_it(ws: Workspace) -> None:
+    three_versions(ws)
+    result = json.loads(run_nbvc("publish", "nb.ipynb", "--json", cwd=ws.root, check=True).stdout)
+    assert result["published_version_id"]
+    log = json.loads(run_nbvc("log", "nb.ipynb", "--json", cwd=ws.root, check=True).stdout)
+    assert log[0]["published"][0]["published_version_id"] == result["published_version_id"]
+    text = run_nbvc("publish", "nb.ipynb", cwd=ws.root, check=True).stdout
+    assert "already published" in text and result["published_version_id"] in text
+
+
+def test_show_cli_writes_a_file(ws: Workspace) -> None:
+    three_versions(ws)
+    run_nbvc("show", "nb.ipynb", "--version", "~2", "-o", "old.ipynb", cwd=ws.root, check=True)
+    assert b"one" in (ws.root / "old.ipynb").read_bytes()
+
+
+def test_unknown_ref_on_the_cli_is_one_line_exit_3(ws: Workspace) -> None:
+    three_versions(ws)
+    result = run_nbvc("show", "nb.ipynb", "--version", "nope", cwd=ws.root)
+    assert result.returncode == 3 and "no version matches" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_are_nbvc_errors(ws: Workspace) -> None:
+    with pytest.raises(NbvcError):
+        pub.publish(ws, str(ws.root / "missing.ipynb"))
