@@ -15,6 +15,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import EXIT_CODES, NbvcError
+from .records import version_record
 
 app = typer.Typer(
     name="nbvc",
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 remote_app = typer.Typer(help="Show or change the remote bucket.", no_args_is_help=True)
 app.add_typer(remote_app, name="remote")
+jupyter_app = typer.Typer(help="Set up Jupyter to archive every save.", no_args_is_help=True)
+app.add_typer(jupyter_app, name="jupyter")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -84,27 +87,6 @@ def human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
-
-
-def version_json(row: dict[str, Any]) -> dict[str, Any]:
-    """The documented, stable JSON shape of one version (see docs/cli.md)."""
-    return {
-        "path": row["path"],
-        "short": row["sha256"][:8],
-        "sha256": row["sha256"],
-        "size": row["size"],
-        "saved_at": row["saved_at"],
-        "author": row["author"],
-        "host": row["host"],
-        "message": row["message"],
-        "kind": row["kind"],
-        "save_id": row["uid"],
-        "parent_save_id": row["parent_uid"],
-        "pushed": row["version_id"] is not None,
-        "key": row["key"],
-        "version_id": row["version_id"],
-        "pushed_at": row["pushed_at"],
-    }
 
 
 # -- init / remote ---------------------------------------------------------------------
@@ -253,7 +235,7 @@ def save(
     """
     results = workspace().save(paths or None, message)
     if as_json:
-        emit_json([{"status": r.status, **version_json(r.version)} for r in results if r.version])
+        emit_json([{"status": r.status, **version_record(r.version)} for r in results if r.version])
         return
     if not results:
         out.print("no notebooks found")
@@ -288,7 +270,7 @@ def log(
                  "published_version_id": p["published_version_id"],
                  "published_at": p["published_at"]})
     if as_json:
-        emit_json([{**version_json(r), "published": publishes.get(r["version_id"], [])}
+        emit_json([{**version_record(r), "published": publishes.get(r["version_id"], [])}
                    for r in rows])
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -633,6 +615,45 @@ def url(
         emit_json(result)
     else:
         print(result["url"])
+
+
+# -- jupyter ---------------------------------------------------------------------------
+
+
+@jupyter_app.command("config")
+def jupyter_config(
+    write: Annotated[bool, typer.Option("--write", help="Write jupyter_server_config.py here.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Print (or --write) the Jupyter config that archives every save of this workspace.
+
+    [b]Examples[/b]
+
+      nbvc jupyter config >> ~/.jupyter/jupyter_server_config.py
+
+      nbvc jupyter config --write && jupyter lab
+    """
+    ws = workspace()
+    s = ws.settings
+    lines = [
+        "# nbvc: every notebook save becomes a version (written by `nbvc jupyter config`)",
+        'c.ServerApp.contents_manager_class = "nbvc.jupyter.NbvcContentsArchiver"',
+        'c.ServerApp.jpserver_extensions = {"nbvc": True}',
+    ]
+    for name in ("remote", "endpoint_url", "region", "workspace_prefix", "published_prefix"):
+        value = getattr(s, name)
+        trait = {"endpoint_url": "s3_endpoint_url", "region": "s3_region_name"}.get(name, name)
+        if value:
+            lines.append(f"c.NbvcSettings.{trait} = {value!r}")
+    text = "\n".join(lines) + "\n"
+    if not write:
+        print(text, end="")
+        return
+    target = ws.root / "jupyter_server_config.py"
+    if target.exists() and not force:
+        raise NbvcError(f"{target} exists", hint="use --force to replace it, or append the printed text")
+    target.write_text(text, encoding="utf-8")
+    out.print(f"wrote {target}; start Jupyter from {ws.root}")
 
 
 # -- entry point -----------------------------------------------------------------------

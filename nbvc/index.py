@@ -251,5 +251,15 @@ class Index:
     def publishes_of(self, path: str) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])
 
+    def rename_path(self, old: str, new: str) -> None:
+        """A notebook moved: its history now answers to the new path (rows keep
+        their keys, so every VersionId stays valid)."""
+        with self.transaction():
+            self.db.execute("UPDATE saves SET path=? WHERE path=?", (new, old))
+            self.db.execute("UPDATE publishes SET path=? WHERE path=?", (new, old))
+            self.db.execute("UPDATE stat_cache SET path=? WHERE path=?", (new, old))
+            for table in ("heads", "remote_latest"):
+                self.db.execute(f"DELETE FROM {table} WHERE path=?", (old,))
+
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

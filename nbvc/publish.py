@@ -23,7 +23,7 @@ def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> dict[str
     """The index row of the version to publish, pushing it first when it is not yet."""
     row = resolve_ref(workspace.index, rel, ref or "latest")
     if row["version_id"] is None:
-        report = push(workspace, [str(workspace.abspath(rel))], save_first=False)
+        report = push(workspace, [str(workspace.abspath(rel))], save_first=False, wait=120)
         if not report.ok:
             details = "; ".join(o.detail for o in report.outcomes if o.detail)
             raise ConflictError(f"{rel}: could not push the version to publish: {details}")

@@ -1,6 +1,6 @@
 """Version refs: what a user may type to name one version of one notebook.
 
-* an S3 VersionId (exactly as the bucket reports it),
+* an S3 VersionId (exactly as the bucket reports it), or nbvc's save id,
 * a unique prefix (7 or more characters) of a content hash,
 * ``latest`` (the newest version), or ``~N`` (N saves back from the newest).
 """
@@ -42,7 +42,7 @@ def resolve_ref(index: Index, path: str, ref: str) -> dict[str, Any]:
         if steps >= len(history):
             raise UnknownRef(f"{path}: {ref} goes back past the first of {len(history)} versions")
         return history[steps]
-    by_version = [r for r in history if r["version_id"] == ref]
+    by_version = [r for r in history if ref in (r["version_id"], r["uid"])]
     if by_version:
         return by_version[0]
     lowered = ref.lower()

@@ -112,23 +112,30 @@ class PushReport:
 
 
 @contextmanager
-def workspace_lock(workspace: Workspace, what: str) -> Iterator[None]:
-    """One push/pull at a time per workspace: a second one refuses cleanly."""
+def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterator[None]:
+    """One push/pull at a time per workspace. A second one waits up to ``wait``
+    seconds, then refuses cleanly, naming the holder; it never interleaves."""
     path = workspace.nbvc_dir / "sync.lock"
     try:
         handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
         raise WorkspaceError(f"cannot open {path}: {exc.strerror}") from None
+    deadline = time.monotonic() + wait
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise WorkspaceError(
-                f"cannot {what}: another nbvc push or pull is running here ({holder})",
-                hint="wait for it to finish, then run the command again",
-            ) from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise WorkspaceError(
+                    f"cannot {what}: another nbvc push or pull is running here ({holder})",
+                    hint="wait for it to finish, then run the command again",
+                ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -231,6 +238,7 @@ def push(
     force: bool = False,
     save_first: bool = True,
     progress: Callable[[int, int], Progress] | None = None,
+    wait: float = 0.0,
 ) -> PushReport:
     """Save changed notebooks (unless ``save_first`` is off), then upload every pending save.
 
@@ -239,7 +247,7 @@ def push(
     """
     started = time.perf_counter()
     report = PushReport()
-    with workspace_lock(workspace, "push"):
+    with workspace_lock(workspace, "push", wait):
         selected = set(workspace.notebooks(paths)) | _tracked_under(workspace, paths) if paths else None
         if dry_run:
             report.outcomes = _dry_run(workspace, paths, selected, save_first)

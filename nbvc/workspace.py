@@ -235,10 +235,12 @@ class Workspace:
         self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
         return result
 
-    def record_digest(self, rel: str, digest: Digest, message: str | None = None) -> SaveResult:
-        """Add a save for content already in the object store, unless it is unchanged."""
+    def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
+                      force: bool = False) -> SaveResult:
+        """Add a save for content already in the object store, unless it is unchanged
+        (``force``: even then, e.g. the first version under a new name)."""
         last = self.index.last_save(rel)
-        if last is not None and self.index.base(rel) == digest.sha256:
+        if last is not None and not force and self.index.base(rel) == digest.sha256:
             return SaveResult(rel, "unchanged", last)
         row = self.index.insert_save({
             "uid": uuid.uuid4().hex,
@@ -269,7 +271,7 @@ class Workspace:
         self.objects.ingest_bytes(data, digest)
         return data
 
-    def preserve(self, rel: str, message: str) -> SaveResult | None:
+    def preserve(self, rel: str, message: str | None, *, force: bool = False) -> SaveResult | None:
         """Snapshot the working file as it is, valid notebook or not, before nbvc
         replaces it: whatever happens next, those bytes stay in the history."""
         path = self.abspath(rel)
@@ -277,7 +279,7 @@ class Workspace:
             return None
         before = path.stat()
         digest = self.objects.ingest_file(path)
-        result = self.record_digest(rel, digest, message)
+        result = self.record_digest(rel, digest, message, force=force)
         self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
         return result
 

@@ -1,0 +1,212 @@
+"""The server extension's REST API, under the server's base_url, all authenticated.
+
+GET  /api/nbvc                 version, features, remote, upload state
+GET  /api/nbvc/log/<path>      a notebook's versions (?limit=&offset=)
+POST /api/nbvc/publish/<path>  {"version": REF}: publish that exact version
+POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import posixpath
+import tempfile
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from .. import __version__
+from ..errors import (
+    ConflictError,
+    InvalidNotebook,
+    NbvcError,
+    NotFound,
+    RemoteError,
+    UsageError,
+    WorkspaceError,
+)
+from ..keys import UnsafeKey, check_relpath
+from ..notebook import SUFFIX, digest_bytes, validate_bytes
+from ..publish import publish
+from ..records import version_record
+from ..store import BucketNotFound
+from .archive import Archive
+
+AUTH_RESOURCE = "contents"
+
+
+def http_error(exc: NbvcError) -> web.HTTPError:
+    """nbvc's errors as HTTP statuses: bad input is never a 500."""
+    if isinstance(exc, InvalidNotebook):
+        status = 415 if "not a notebook (nbvc versions .ipynb" in exc.message else 422
+    elif isinstance(exc, (NotFound, BucketNotFound)):
+        status = 404
+    elif isinstance(exc, ConflictError):
+        status = 409
+    elif isinstance(exc, UsageError):
+        status = 400
+    elif isinstance(exc, RemoteError):
+        status = 502
+    elif isinstance(exc, WorkspaceError):
+        status = 503
+    else:
+        status = 500
+    return web.HTTPError(status, exc.message)
+
+
+class NbvcHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def archive(self) -> Archive:
+        return Archive.for_manager(self.contents_manager)
+
+    def body(self) -> dict[str, Any]:
+        if not self.request.body:
+            return {}
+        try:
+            data = json.loads(self.request.body)
+        except json.JSONDecodeError:
+            raise web.HTTPError(400, "body is not JSON") from None
+        if not isinstance(data, dict):
+            raise web.HTTPError(400, "body must be a JSON object")
+        return data
+
+    @staticmethod
+    def notebook_path(path: str) -> str:
+        path = path.strip("/")
+        if not path:
+            raise web.HTTPError(400, "no notebook path given")
+        if not path.endswith(SUFFIX):
+            raise web.HTTPError(415, f"{path}: not a notebook")
+        try:
+            return check_relpath(path)
+        except UnsafeKey as exc:
+            raise web.HTTPError(400, exc.message) from None
+
+    async def call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run blocking nbvc work off the event loop; map its errors to HTTP."""
+        try:
+            return await asyncio.to_thread(function, *args, **kwargs)
+        except NbvcError as exc:
+            raise http_error(exc) from None
+
+
+class InfoHandler(NbvcHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        archive = self.archive
+        settings = archive.workspace.settings
+        self.finish({
+            "version": __version__,
+            "features": {"archive": True, "log": True, "publish": True, "clone": True,
+                         "checkpoints": True},
+            "remote": archive.workspace.store.display_url(settings.workspace_prefix + "/"),
+            "workspace_prefix": settings.workspace_prefix,
+            "published_prefix": settings.published_prefix,
+            "pending": len(archive.workspace.index.pending()),
+            "last_upload_error": archive.uploader.last_error or None,
+        })
+
+
+class LogHandler(NbvcHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        try:
+            limit = min(int(self.get_query_argument("limit", "50")), 1000)
+            offset = max(int(self.get_query_argument("offset", "0")), 0)
+        except ValueError:
+            raise web.HTTPError(400, "limit and offset must be whole numbers") from None
+        index = self.archive.workspace.index
+        total = index.count_saves(rel)
+        if total == 0:
+            raise web.HTTPError(404, f"{rel}: no versions recorded")
+        rows = index.history(rel, limit, offset)
+        self.finish({"path": rel, "total": total, "limit": limit, "offset": offset,
+                     "versions": [version_record(r) for r in rows]})
+
+
+class PublishHandler(NbvcHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        ref = self.body().get("version")
+        if ref is not None and not isinstance(ref, str):
+            raise web.HTTPError(400, "version must be a string")
+        self.finish(await self.call(self._publish, rel, ref))
+
+    def _publish(self, rel: str, ref: str | None) -> dict[str, Any]:
+        from ..versions import show
+
+        workspace = self.archive.workspace
+        _row, data = show(workspace, str(workspace.root / rel), ref)
+        validate_bytes(rel, data)  # 422 for an empty or invalid notebook
+        return publish(workspace, str(workspace.root / rel), ref)
+
+
+class CloneHandler(NbvcHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.body()
+        key = body.get("key")
+        if not key or not isinstance(key, str):
+            raise web.HTTPError(400, "missing 'key'")
+        if not key.endswith(SUFFIX):
+            raise web.HTTPError(415, f"{key}: not a notebook")
+        target = body.get("target_path") or posixpath.basename(key)
+        if not isinstance(target, str):
+            raise web.HTTPError(400, "target_path must be a string")
+        target = self.notebook_path(target)
+        self.set_status(201)
+        self.finish(await self.call(self._clone, key, body.get("version"), target,
+                                    bool(body.get("overwrite"))))
+
+    def _clone(self, key: str, version: str | None, target: str, overwrite: bool) -> dict[str, Any]:
+        archive = self.archive
+        workspace = archive.workspace
+        data = workspace.store.get(key, version)
+        validate_bytes(key, data)
+        if not overwrite:
+            target = free_name(workspace.root, target)
+        dest = workspace.root / target
+        if dest.exists():
+            workspace.preserve(target, "saved by nbvc before clone overwrote it")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-clone-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, dest)
+        archive.record(str(dest), f"cloned from {key}" + (f"@{version}" if version else ""))
+        return {"path": target, "key": key, "version_id": version,
+                "sha256": digest_bytes(data).sha256}
+
+
+def free_name(root: Any, target: str) -> str:
+    """bookstore's rule: never overwrite; ``name.ipynb`` -> ``name-1.ipynb``, ``-2`` ..."""
+    if not (root / target).exists():
+        return target
+    stem = target[: -len(SUFFIX)]
+    n = 1
+    while (root / f"{stem}-{n}{SUFFIX}").exists():
+        n += 1
+    return f"{stem}-{n}{SUFFIX}"
+
+
+def handlers(base_url: str) -> list[tuple[str, type]]:
+    api = url_path_join(base_url, "api", "nbvc")
+    return [
+        (api, InfoHandler),
+        (url_path_join(api, "log", "(.*)"), LogHandler),
+        (url_path_join(api, "publish", "(.*)"), PublishHandler),
+        (url_path_join(api, "clone"), CloneHandler),
+    ]

@@ -1,0 +1,26 @@
+"""The documented JSON shapes nbvc hands to scripts and to the Jupyter extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def version_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One version, with the stable field names documented in docs/cli.md."""
+    return {
+        "path": row["path"],
+        "short": row["sha256"][:8],
+        "sha256": row["sha256"],
+        "size": row["size"],
+        "saved_at": row["saved_at"],
+        "author": row["author"],
+        "host": row["host"],
+        "message": row["message"],
+        "kind": row["kind"],
+        "save_id": row["uid"],
+        "parent_save_id": row["parent_uid"],
+        "pushed": row["version_id"] is not None,
+        "key": row["key"],
+        "version_id": row["version_id"],
+        "pushed_at": row["pushed_at"],
+    }

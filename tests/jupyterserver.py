@@ -1,0 +1,92 @@
+"""A real ``jupyter server`` process on loopback, driven through its REST API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from .s3server import free_port
+
+START_DEADLINE_S = 60.0
+TOKEN = "nbvc-test-token"
+
+
+def wait_until(condition: Any, timeout: float = 30.0, what: str = "condition") -> Any:
+    """Poll ``condition`` until it returns something truthy, or fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+class JupyterServer:
+    """Starts with a config file's text; ``api()`` sends authenticated requests."""
+
+    def __init__(self, root: Path, config: str, env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.config = config
+        self.env = env or {}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dirs = tempfile.TemporaryDirectory(prefix="nbvc-jupyter-")
+        self.log_path = Path(self.dirs.name) / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> JupyterServer:
+        base = Path(self.dirs.name)
+        config_file = base / "jupyter_server_config.py"
+        config_file.write_text(self.config)
+        env = {**os.environ, **self.env, "JUPYTER_CONFIG_DIR": str(base / "config"),
+               "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_DATA_DIR": str(base / "data"),
+               "JUPYTER_PLATFORM_DIRS": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+             f"--config={config_file}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+             "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
+             f"--IdentityProvider.token={TOKEN}"],
+            cwd=self.root, env=env, stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        )
+        deadline = time.monotonic() + START_DEADLINE_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter server exited: {self.log()[-3000:]}")
+            try:
+                if self.api("GET", "/api/status").status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"jupyter server did not start: {self.log()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def api(self, method: str, path: str, token: str | None = TOKEN, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"token {token}"} if token else {}
+        return requests.request(method, self.url + path, headers=headers, timeout=60, **kwargs)
+
+    def save(self, path: str, notebook: dict[str, Any]) -> requests.Response:
+        """Save a notebook the way the front end does (PUT /api/contents)."""
+        return self.api("PUT", f"/api/contents/{path}",
+                        json={"type": "notebook", "format": "json", "content": notebook})

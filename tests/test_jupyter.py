@@ -1,0 +1,301 @@
+"""Jupyter integration with a real ``jupyter server`` process and the real moto server,
+driven through the REST API as a browser would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import TEST_ENV, make_bucket, s3_client
+from .jupyterserver import JupyterServer, wait_until
+from .s3server import MotoServer
+
+ARCHIVER = """
+c.ServerApp.contents_manager_class = "nbvc.jupyter.NbvcContentsArchiver"
+c.ServerApp.jpserver_extensions = {{"nbvc": True}}
+c.NbvcSettings.remote = "s3://{bucket}"
+c.NbvcSettings.s3_endpoint_url = "{endpoint}"
+c.NbvcSettings.user = "kylek"
+c.NbvcSettings.retry_delay_max = 1
+"""
+
+
+def notebook(*sources: str) -> dict:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return json.loads(nbformat.writes(nb))
+
+
+def versions(client, bucket: str, key: str) -> list[dict]:  # noqa: ANN001
+    answer = client.list_object_versions(Bucket=bucket, Prefix=key)
+    return [v for v in answer.get("Versions", []) if v["Key"] == key]
+
+
+def body(client, bucket: str, key: str, version_id: str | None = None) -> bytes:  # noqa: ANN001
+    args = {"VersionId": version_id} if version_id else {}
+    return client.get_object(Bucket=bucket, Key=key, **args)["Body"].read()
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MotoServer, object]]:
+    os.environ.update(TEST_ENV)
+    server = MotoServer(log_path=tmp_path_factory.mktemp("moto-j") / "log").start()
+    yield server, s3_client(server.url)
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def lab(s3, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JupyterServer, str]]:
+    server, client = s3
+    bucket = make_bucket(client)
+    root = tmp_path_factory.mktemp("lab-root")
+    jupyter = JupyterServer(root, ARCHIVER.format(bucket=bucket, endpoint=server.url),
+                            env={"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    jupyter.start()
+    yield jupyter, bucket
+    jupyter.stop()
+
+
+def test_two_saves_make_two_s3_versions_with_the_right_bytes(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    assert jupyter.api("PUT", "/api/contents/two", json={"type": "directory"}).status_code == 201
+    assert jupyter.save("two/a.ipynb", notebook("1")).status_code == 201
+    assert jupyter.save("two/a.ipynb", notebook("2")).status_code == 200
+    key = "workspace/kylek/two/a.ipynb"
+    found = wait_until(lambda: len(versions(client, bucket, key)) == 2 and versions(client, bucket, key),
+                       what="two versions in the bucket")
+    on_disk = (jupyter.root / "two" / "a.ipynb").read_bytes()
+    assert body(client, bucket, key) == on_disk
+    assert {hashlib.sha256(body(client, bucket, key, v["VersionId"])).hexdigest() for v in found} == {
+        r["sha256"] for r in jupyter.api("GET", "/api/nbvc/log/two/a.ipynb").json()["versions"]}
+
+
+def test_rapid_saves_are_all_logged_and_the_last_reaches_the_bucket(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    for n in range(4):
+        assert jupyter.save("rapid.ipynb", notebook(f"save {n}")).status_code in (200, 201)
+        time.sleep(0.1)  # the scenario: saves 100 ms apart
+    log = jupyter.api("GET", "/api/nbvc/log/rapid.ipynb").json()
+    assert log["total"] == 4
+    last = (jupyter.root / "rapid.ipynb").read_bytes()
+    wait_until(lambda: versions(client, bucket, "workspace/kylek/rapid.ipynb")
+               and body(client, bucket, "workspace/kylek/rapid.ipynb") == last,
+               what="the last save in the bucket")
+
+
+def test_non_notebook_files_are_ignored(lab) -> None:
+    jupyter, _ = lab
+    jupyter.api("PUT", "/api/contents/notes.txt", json={"type": "file", "format": "text", "content": "x"})
+    assert jupyter.api("GET", "/api/nbvc/log/notes.txt").status_code == 415
+
+
+def test_info_endpoint_reports_version_and_features(lab) -> None:
+    jupyter, bucket = lab
+    info = jupyter.api("GET", "/api/nbvc").json()
+    assert info["features"]["publish"] and info["remote"] == f"s3://{bucket}/workspace/kylek/"
+
+
+def test_routes_require_authentication(lab) -> None:
+    jupyter, _ = lab
+    for method, path in [("GET", "/api/nbvc"), ("GET", "/api/nbvc/log/a.ipynb"),
+                         ("POST", "/api/nbvc/publish/a.ipynb"), ("POST", "/api/nbvc/clone")]:
+        assert jupyter.api(method, path, token=None).status_code == 403, path
+
+
+def test_log_endpoint_pages_and_errors(lab) -> None:
+    jupyter, _ = lab
+    for n in range(3):
+        jupyter.save("paged.ipynb", notebook(str(n)))
+    page = jupyter.api("GET", "/api/nbvc/log/paged.ipynb?limit=2&offset=1").json()
+    assert (page["total"], len(page["versions"]), page["offset"]) == (3, 2, 1)
+    assert jupyter.api("GET", "/api/nbvc/log/never.ipynb").status_code == 404
+    assert jupyter.api("GET", "/api/nbvc/log/paged.ipynb?limit=x").status_code == 400
+
+
+def test_publish_endpoint_copies_that_version(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    jupyter.save("pub.ipynb", notebook("first"))
+    jupyter.save("pub.ipynb", notebook("second"))
+    answer = jupyter.api("POST", "/api/nbvc/publish/pub.ipynb", json={"version": "~1"})
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    published = body(client, bucket, "published/kylek/pub.ipynb", result["published_version_id"])
+    assert b"first" in published and result["published_key"] == "published/kylek/pub.ipynb"
+
+
+@pytest.mark.parametrize(("path", "payload", "status"), [
+    ("", {}, 400),
+    ("script.py", {}, 415),
+    ("missing.ipynb", {}, 404),
+    ("pub.ipynb", {"version": "no-such"}, 404),
+    ("pub.ipynb", {"version": 3}, 400),
+])
+def test_publish_endpoint_error_codes(lab, path: str, payload: dict, status: int) -> None:
+    jupyter, _ = lab
+    jupyter.save("pub.ipynb", notebook("x"))
+    assert jupyter.api("POST", f"/api/nbvc/publish/{path}", json=payload).status_code == status
+
+
+def test_publish_endpoint_refuses_an_invalid_notebook_with_422(lab) -> None:
+    jupyter, _ = lab
+    (jupyter.root / "broken.ipynb").write_text('{"nbformat": 4, "nbformat_minor": 5, "cells": 1}')
+    from nbvc.workspace import Workspace
+
+    Workspace(jupyter.root).preserve("broken.ipynb", None)
+    assert jupyter.api("POST", "/api/nbvc/publish/broken.ipynb", json={}).status_code == 422
+
+
+def test_clone_writes_a_new_name_unless_overwrite(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    data = json.dumps(notebook("cloned")).encode()
+    first = client.put_object(Bucket=bucket, Key="shared/team.ipynb", Body=data)["VersionId"]
+    client.put_object(Bucket=bucket, Key="shared/team.ipynb", Body=json.dumps(notebook("v2")).encode())
+    made = jupyter.api("POST", "/api/nbvc/clone", json={"key": "shared/team.ipynb", "version": first})
+    assert made.status_code == 201 and made.json()["path"] == "team.ipynb"
+    assert (jupyter.root / "team.ipynb").read_bytes() == data
+    again = jupyter.api("POST", "/api/nbvc/clone", json={"key": "shared/team.ipynb"})
+    assert again.json()["path"] == "team-1.ipynb"
+    over = jupyter.api("POST", "/api/nbvc/clone",
+                       json={"key": "shared/team.ipynb", "overwrite": True, "target_path": "team.ipynb"})
+    assert over.json()["path"] == "team.ipynb" and b"v2" in (jupyter.root / "team.ipynb").read_bytes()
+    kept = jupyter.api("GET", "/api/nbvc/log/team.ipynb").json()["versions"]
+    assert len(kept) == 2  # the overwritten file is still in the history
+
+
+@pytest.mark.parametrize(("payload", "status"), [
+    ({}, 400),
+    ({"key": "shared/data.csv"}, 415),
+    ({"key": "shared/nothing.ipynb"}, 404),
+    ({"key": "shared/team.ipynb", "target_path": "../escape.ipynb"}, 400),
+    ({"key": "shared/bad.ipynb"}, 422),
+])
+def test_clone_error_codes(lab, s3, payload: dict, status: int) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    client.put_object(Bucket=bucket, Key="shared/team.ipynb", Body=json.dumps(notebook("t")).encode())
+    client.put_object(Bucket=bucket, Key="shared/bad.ipynb", Body=b"not json")
+    answer = jupyter.api("POST", "/api/nbvc/clone", json=payload)
+    assert answer.status_code == status, answer.text
+    assert not (jupyter.root.parent / "escape.ipynb").exists()
+
+
+def test_checkpoints_list_nbvc_versions_and_restore_one(lab) -> None:
+    jupyter, _ = lab
+    jupyter.save("cp.ipynb", notebook("original"))
+    jupyter.save("cp.ipynb", notebook("edited"))
+    made = jupyter.api("POST", "/api/contents/cp.ipynb/checkpoints")
+    assert made.status_code == 201
+    listed = jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()
+    assert len(listed) == 2 and listed[0]["id"] == made.json()["id"]
+    oldest = listed[-1]["id"]
+    assert jupyter.api("POST", f"/api/contents/cp.ipynb/checkpoints/{oldest}").status_code == 204
+    assert b"original" in (jupyter.root / "cp.ipynb").read_bytes()
+    assert len(jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()) == 3
+
+
+def test_rename_keeps_history_under_the_new_key(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    jupyter.save("old.ipynb", notebook("r1"))
+    wait_until(lambda: versions(client, bucket, "workspace/kylek/old.ipynb"), what="old key pushed")
+    answer = jupyter.api("PATCH", "/api/contents/old.ipynb", json={"path": "new.ipynb"})
+    assert answer.status_code == 200
+    wait_until(lambda: versions(client, bucket, "workspace/kylek/new.ipynb"), what="new key pushed")
+    log = jupyter.api("GET", "/api/nbvc/log/new.ipynb").json()["versions"]
+    assert log[0]["message"] == "renamed from old.ipynb" and log[-1]["key"].endswith("old.ipynb")
+    markers = wait_until(lambda: client.list_object_versions(
+        Bucket=bucket, Prefix="workspace/kylek/old.ipynb").get("DeleteMarkers"), what="marker")
+    assert markers[0]["IsLatest"]
+
+
+def test_delete_leaves_a_marker_and_keeps_versions(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    key = "workspace/kylek/doomed.ipynb"
+    jupyter.save("doomed.ipynb", notebook("d"))
+    wait_until(lambda: versions(client, bucket, key), what="pushed")
+    assert jupyter.api("DELETE", "/api/contents/doomed.ipynb").status_code == 204
+    listing = wait_until(lambda: (r := client.list_object_versions(Bucket=bucket, Prefix=key))
+                         .get("DeleteMarkers") and r, what="delete marker")
+    assert len(listing["Versions"]) == 1
+
+
+def test_bookstore_configuration_works_unchanged(s3, tmp_path: Path) -> None:
+    server, client = s3
+    bucket = make_bucket(client)
+    config = f"""
+from nbvc.jupyter import BookstoreContentsArchiver
+c.ServerApp.contents_manager_class = BookstoreContentsArchiver
+c.BookstoreSettings.workspace_prefix = "/workspace/kylek/notebooks"
+c.BookstoreSettings.published_prefix = "/published/kylek/notebooks"
+c.BookstoreSettings.s3_bucket = "{bucket}"
+c.BookstoreSettings.s3_access_key_id = "testing"
+c.BookstoreSettings.s3_secret_access_key = "testing"
+c.BookstoreSettings.s3_endpoint_url = "{server.url}"
+"""
+    jupyter = JupyterServer(tmp_path, config, env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+    jupyter.start()
+    try:
+        assert jupyter.save("mine.ipynb", notebook("bookstore")).status_code == 201
+        key = "workspace/kylek/notebooks/mine.ipynb"
+        wait_until(lambda: versions(client, bucket, key), what="the save under bookstore's prefix")
+        assert body(client, bucket, key) == (tmp_path / "mine.ipynb").read_bytes()
+    finally:
+        jupyter.stop()
+    config_written = (tmp_path / ".nbvc" / "config.toml").read_text()
+    assert "testing" not in config_written.replace("nbvc-test", "")
+
+
+def test_saves_succeed_while_s3_is_down_and_are_pushed_when_it_is_back(tmp_path: Path) -> None:
+    from .s3server import free_port
+
+    port = free_port()
+    config = f"""
+c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"
+c.NbvcSettings.remote = "s3://late-bucket"
+c.NbvcSettings.s3_endpoint_url = "http://127.0.0.1:{port}"
+c.NbvcSettings.user = "kylek"
+c.NbvcSettings.retry_delay_max = 1
+"""
+    jupyter = JupyterServer(tmp_path, config, env={"NBVC_RETRIES": "1"}).start()
+    server = MotoServer(port=port)
+    try:
+        for n in range(20):
+            assert jupyter.save("offline.ipynb", notebook(f"offline {n}")).status_code in (200, 201)
+        server.start()
+        client = s3_client(server.url)
+        client.create_bucket(Bucket="late-bucket")
+        client.put_bucket_versioning(Bucket="late-bucket",
+                                     VersioningConfiguration={"Status": "Enabled"})
+        key = "workspace/kylek/offline.ipynb"
+        found = wait_until(lambda: len(versions(client, "late-bucket", key)) == 20
+                           and versions(client, "late-bucket", key), timeout=60, what="20 versions")
+        order = ["".join(json.loads(body(client, "late-bucket", key, v["VersionId"]))["cells"][0]["source"])
+                 for v in reversed(found)]
+        assert order == [f"offline {n}" for n in range(20)]
+    finally:
+        jupyter.stop()
+        server.stop()
+
+
+def test_a_failing_archive_never_fails_the_save(tmp_path: Path) -> None:
+    (tmp_path / ".nbvc").mkdir()
+    (tmp_path / ".nbvc" / "config.toml").write_text("this is not toml = = =\n")
+    config = 'c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"\n'
+    jupyter = JupyterServer(tmp_path, config).start()
+    try:
+        assert jupyter.save("fine.ipynb", notebook("x")).status_code == 201
+        assert "could not record the save" in jupyter.log()
+    finally:
+        jupyter.stop()
