@@ -14,10 +14,9 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from .errors import WorkspaceError
 
@@ -85,6 +84,10 @@ MIGRATIONS: list[str] = [
         base TEXT
     );
     """,
+    # 2: history and "last save" queries order by time within a notebook
+    """
+    CREATE INDEX saves_by_path_time ON saves (path, saved_at, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -97,13 +100,13 @@ class Index:
         self.path = path
         self._lock = threading.RLock()
         try:
-            conn = sqlite3.connect(
+            self.conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
             )
-            self.db = sqlite_utils.Database(conn)
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-            self.db.enable_wal()
-            conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(
@@ -111,24 +114,32 @@ class Index:
                 hint="move it aside and run 'nbvc fetch' to rebuild pushed history",
             ) from None
 
+    @cached_property
+    def db(self) -> Any:
+        """sqlite-utils over the same connection, for inserts and upserts (imported
+        only when something is written: read-only commands start faster)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """An immediate (write-locked) transaction, serialised between threads too."""
         with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self.conn.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            self.conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self.transaction():
-            current = self.db.execute("PRAGMA user_version").fetchone()[0]
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if current > SCHEMA_VERSION:
                 raise WorkspaceError(
                     f"index {self.path} was written by a newer nbvc (schema {current})",
@@ -137,12 +148,14 @@ class Index:
             for number in range(current, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
-                        self.db.execute(statement)
-            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                        self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self.db.query(sql, tuple(params)))
+            cursor = self.conn.execute(sql, tuple(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         found = self.rows(sql, params)
@@ -170,6 +183,20 @@ class Index:
             params += [limit, offset]
         return self.rows(sql, params)
 
+    def history_summary(self, path: str, limit: int | None = None) -> list[tuple[Any, ...]]:
+        """What ``nbvc log`` shows, newest first, shaped by SQLite itself (fast for
+        thousands of versions): short hash, local time, size, author@host,
+        VersionId, kind, message."""
+        sql = ("SELECT substr(sha256, 1, 8), datetime(saved_at, 'localtime'), size, "
+               "author || '@' || host, version_id, kind, coalesce(message, '') "
+               "FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC")
+        params: list[Any] = [path]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
     def count_saves(self, path: str) -> int:
         row = self.one("SELECT count(*) AS n FROM saves WHERE path=?", [path])
         return int(row["n"]) if row else 0
@@ -190,7 +217,7 @@ class Index:
         """Cache a file's (mtime, size, inode) -> hash; ``base`` is the sha256 of the
         version the working file stands on (kept as it was when None)."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
                 "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
@@ -217,7 +244,7 @@ class Index:
                     when: str) -> None:
         """Record that a save is in the bucket, and that the remote now stands there."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE uid=?",
                 (key, version_id, etag, when, uid),
             )
@@ -232,7 +259,7 @@ class Index:
             {"path": path, "key": key, "version_id": version_id, "etag": etag, "seen_at": when},
             pk="path",
         )
-        self.db.execute(
+        self.conn.execute(
             "UPDATE remote_latest SET version_id=?, etag=?, deleted=0 WHERE path=?",
             (version_id, etag, path),
         )
@@ -255,11 +282,11 @@ class Index:
         """A notebook moved: its history now answers to the new path (rows keep
         their keys, so every VersionId stays valid)."""
         with self.transaction():
-            self.db.execute("UPDATE saves SET path=? WHERE path=?", (new, old))
-            self.db.execute("UPDATE publishes SET path=? WHERE path=?", (new, old))
-            self.db.execute("UPDATE stat_cache SET path=? WHERE path=?", (new, old))
+            self.conn.execute("UPDATE saves SET path=? WHERE path=?", (new, old))
+            self.conn.execute("UPDATE publishes SET path=? WHERE path=?", (new, old))
+            self.conn.execute("UPDATE stat_cache SET path=? WHERE path=?", (new, old))
             for table in ("heads", "remote_latest"):
-                self.db.execute(f"DELETE FROM {table} WHERE path=?", (old,))
+                self.conn.execute(f"DELETE FROM {table} WHERE path=?", (old,))
 
     def integrity_ok(self) -> bool:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

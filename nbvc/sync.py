@@ -427,7 +427,7 @@ def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
                 report.learned += row["kind"] == "save"
                 report.deleted += row["kind"] == "delete"
             elif mine["version_id"] is None:  # our own save, landed by a killed push
-                index.db.execute(
+                index.conn.execute(
                     "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
                     (row["key"], row["version_id"], row["etag"], row["pushed_at"], mine["id"]),
                 )
@@ -526,7 +526,7 @@ def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> P
                 f"'nbvc push --force {rel}' keeps yours on top, 'nbvc pull --force {rel}' takes theirs",
             )
         with index.transaction():
-            index.db.execute(
+            index.conn.execute(
                 "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
                 [rel],
             )

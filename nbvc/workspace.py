@@ -298,6 +298,28 @@ class Workspace:
 
     # -- history ---------------------------------------------------------------
 
+    def log_summary(self, user_path: str, limit: int | None = None) -> tuple[str, list[tuple]]:
+        """The rows ``nbvc log`` prints (see :meth:`Index.history_summary`)."""
+        rel = self.relpath(user_path)
+        rows = self.index.history_summary(rel, limit)
+        if not rows:
+            raise NotFound(f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one")
+        return rel, rows
+
+    def log_records(self, user_path: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """Versions as documented JSON records, each with the publishes made of it."""
+        from .records import version_record
+
+        rows = self.log(user_path, limit)
+        publishes: dict[str, list[dict[str, Any]]] = {}
+        for p in self.index.publishes_of(rows[0]["path"]):
+            if p["state"] == "published":
+                publishes.setdefault(p["source_version_id"], []).append(
+                    {"published_key": p["published_key"],
+                     "published_version_id": p["published_version_id"],
+                     "published_at": p["published_at"]})
+        return [{**version_record(r), "published": publishes.get(r["version_id"], [])} for r in rows]
+
     def log(self, user_path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
         """Versions of one notebook, newest first."""
         rel = self.relpath(user_path)
