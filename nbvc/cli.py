@@ -197,16 +197,23 @@ def remote_set(
 @app.command()
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild damaged local state.")] = False,
 ) -> None:
     """Check config, index, credentials, bucket and versioning; say how to fix each.
 
-    Exits 5 when a check fails.
+    --repair rebuilds a damaged index from the bucket, removes damaged local
+    objects and downloads pushed versions missing locally. Exits 5 when a check fails.
 
-    [b]Example[/b]: nbvc doctor --json
+    [b]Examples[/b]
+
+      nbvc doctor --json
+
+      nbvc doctor --repair
     """
+    from .doctor import repair as repair_workspace
     from .doctor import run_checks
 
-    checks = run_checks(workspace())
+    checks = repair_workspace(workspace()) if repair else run_checks(workspace())
     if as_json:
         emit_json([c.__dict__ for c in checks])
     else:
@@ -676,6 +683,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except PermissionError as exc:
+        if debug or os.environ.get("NBVC_DEBUG") == "1":
+            raise
+        err.print(f"[red]error:[/] permission denied: {exc.filename or exc} (read-only?)",
+                  soft_wrap=True)
+        sys.exit(6)
     except Exception as exc:
         if debug or os.environ.get("NBVC_DEBUG") == "1":
             raise

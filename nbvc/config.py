@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
 
 if sys.version_info >= (3, 11):
@@ -80,6 +80,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except FileNotFoundError:
         return {}
+    except PermissionError:
+        raise WorkspaceError(f"{path}: permission denied") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     unknown = set(data) - {f.name for f in fields(Settings)}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import NbvcError
+from .notebook import digest_file
 from .store import parse_remote
 from .workspace import Workspace
 
@@ -125,3 +129,89 @@ def _remote(workspace: Workspace) -> list[Check]:
             "--versioning-configuration Status=Enabled",
         ))
     return checks
+
+
+def repair(workspace: Workspace) -> list[Check]:
+    """Put damaged local state right from what survives: the bucket and the working files.
+
+    A corrupt index is moved aside and rebuilt by fetch; damaged or half-written
+    objects are removed; pushed versions missing locally are downloaded again;
+    unpushed ones are recovered from the working file when it still holds them.
+    """
+    from .sync import fetch
+
+    found = [_repair_index(workspace), _repair_objects(workspace)]
+    try:
+        report = fetch(workspace)
+        found.append(Check("fetch", "ok", f"{report.listed} remote versions, {report.learned} relearned"))
+    except NbvcError as exc:
+        found.append(Check("fetch", "warn", f"history not rebuilt from the remote: {exc.message}",
+                           exc.hint or ""))
+    found.append(_refill_objects(workspace))
+    return found
+
+
+def _repair_index(workspace: Workspace) -> Check:
+    path = workspace.nbvc_dir / "index.db"
+    try:
+        if workspace.index.integrity_ok():
+            return Check("index", "ok", "intact")
+        problem = "failed its integrity check"
+    except NbvcError as exc:
+        problem = exc.message
+    workspace.close()
+    workspace.__dict__.pop("index", None)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        old = path.with_name(path.name + suffix)
+        if old.exists():
+            old.rename(old.with_name(f"{old.name}.damaged-{stamp}"))
+    workspace.index  # noqa: B018 - a fresh, empty index
+    return Check("index", "warn", f"{problem}; moved aside as index.db.damaged-{stamp}, rebuilt")
+
+
+def _repair_objects(workspace: Workspace) -> Check:
+    removed = 0
+    root = workspace.objects.root
+    for path in root.rglob("*"):
+        if path.is_file() and (path.name.startswith(".tmp-") or not _intact(path, root)):
+            path.unlink()
+            removed += 1
+    return Check("local objects", "warn" if removed else "ok",
+                 f"{removed} damaged or half-written object(s) removed" if removed else "all intact")
+
+
+def _intact(path: Path, root: Path) -> bool:
+    """An object is intact when its bytes hash to its name (``ab/cdef…``)."""
+    name = path.parent.name + path.name
+    if path.parent == root or len(name) != 64:
+        return True  # not an object file: leave it alone
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest() == name
+
+
+def _refill_objects(workspace: Workspace) -> Check:
+    restored, lost = 0, []
+    for row in workspace.index.rows("SELECT * FROM saves WHERE kind != 'delete'"):
+        if workspace.objects.has(row["sha256"]):
+            continue
+        try:
+            if row["version_id"] is not None:
+                workspace.version_bytes(row)
+                restored += 1
+                continue
+            working = workspace.abspath(row["path"])
+            if working.is_file() and digest_file(working).sha256 == row["sha256"]:
+                workspace.objects.ingest_file(working)
+                restored += 1
+                continue
+        except NbvcError:
+            pass
+        lost.append(f"{row['path']}@{row['sha256'][:8]}")
+    if lost:
+        return Check("versions", "fail", f"{len(lost)} unpushed version(s) cannot be recovered: "
+                     + ", ".join(lost[:5]), "their bytes existed only in the lost local copies")
+    return Check("versions", "ok", f"{restored} version(s) restored from the remote or working files")

@@ -10,6 +10,7 @@ the Jupyter server and the CLI share it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,26 @@ from typing import Any
 from .errors import WorkspaceError
 
 BUSY_TIMEOUT_S = 30
+
+
+def busy_timeout() -> float:
+    """How long to wait for another process's write lock (``NBVC_LOCK_TIMEOUT``)."""
+    try:
+        return max(0.0, float(os.environ.get("NBVC_LOCK_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+
+
+def index_error(path: Path, exc: sqlite3.Error) -> WorkspaceError:
+    """SQLite's failures, said as what they mean for the user."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return WorkspaceError(f"index {path} is locked by another process",
+                              hint="wait for the other nbvc command to finish, then retry")
+    if "readonly" in text or "read-only" in text:
+        return WorkspaceError(f"index {path} is read-only", hint="check the folder's permissions")
+    return WorkspaceError(f"index {path} is unreadable ({text})",
+                          hint="run 'nbvc doctor --repair' to rebuild it from the remote")
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -88,6 +109,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX saves_by_path_time ON saves (path, saved_at, id);
     """,
+    # 3: facts learned about the remote (e.g. that its versioning was checked)
+    """
+    CREATE TABLE remote_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -100,19 +125,17 @@ class Index:
         self.path = path
         self._lock = threading.RLock()
         try:
+            timeout = busy_timeout()
             self.conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+                path, timeout=timeout, check_same_thread=False, isolation_level=None
             )
-            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(
-                f"index {path} is unreadable ({exc})",
-                hint="move it aside and run 'nbvc fetch' to rebuild pushed history",
-            ) from None
+        except sqlite3.Error as exc:
+            raise index_error(path, exc) from None
 
     @cached_property
     def db(self) -> Any:
@@ -129,13 +152,19 @@ class Index:
     def transaction(self) -> Iterator[None]:
         """An immediate (write-locked) transaction, serialised between threads too."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise index_error(self.path, exc) from None
             try:
                 yield
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                raise index_error(self.path, exc) from None
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self.transaction():
@@ -153,9 +182,12 @@ class Index:
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
-            cursor = self.conn.execute(sql, tuple(params))
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            try:
+                cursor = self.conn.execute(sql, tuple(params))
+                names = [d[0] for d in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            except sqlite3.Error as exc:
+                raise index_error(self.path, exc) from None
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         found = self.rows(sql, params)
@@ -287,6 +319,14 @@ class Index:
             self.conn.execute("UPDATE stat_cache SET path=? WHERE path=?", (new, old))
             for table in ("heads", "remote_latest"):
                 self.conn.execute(f"DELETE FROM {table} WHERE path=?", (old,))
+
+    def fact(self, name: str) -> str | None:
+        row = self.one("SELECT value FROM remote_facts WHERE name=?", [name])
+        return row["value"] if row else None
+
+    def set_fact(self, name: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO remote_facts VALUES (?, ?)", (name, value))
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .errors import ConflictError, NbvcError, NotFound, WorkspaceError
+from .errors import ConflictError, NbvcError, NotFound, RemoteError, WorkspaceError
 from .keys import UnsafeKey, relpath_for
 from .notebook import digest_bytes, digest_file
-from .store import ObjectNotFound, ObjectVersion, PreconditionFailed
+from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
 from .workspace import SaveResult, Workspace, utcnow
 
 META_PREFIX = "nbvc-"
@@ -145,6 +145,26 @@ def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterat
         handle.close()
 
 
+VERSIONING_FACT = "versioning-enabled"
+
+
+def ensure_versioned(workspace: Workspace, store: Store | None = None) -> None:
+    """Refuse to push into a bucket that would overwrite saves. Asked once per remote
+    (the answer is kept in the index); afterwards every PUT's VersionId tells."""
+    store = store or workspace.store
+    url = store.display_url()
+    if workspace.index.fact(VERSIONING_FACT) == url:
+        return
+    status = store.versioning()
+    if status != "Enabled":
+        raise RemoteError(
+            f"{url}: bucket versioning is {status}; pushing would overwrite earlier saves",
+            hint="enable it (aws s3api put-bucket-versioning --bucket BUCKET "
+                 "--versioning-configuration Status=Enabled), then push again",
+        )
+    workspace.index.set_fact(VERSIONING_FACT, url)
+
+
 class Pusher:
     """Uploads pending saves: parallel across notebooks, in order within one."""
 
@@ -187,6 +207,11 @@ class Pusher:
         except NbvcError as exc:
             return PushOutcome(path, row["sha256"], row["size"], "failed", detail=exc.message)
         self.index.mark_pushed(row["uid"], path, key, result.version_id, result.etag, utcnow())
+        if result.version_id == NULL_VERSION:  # versioning was switched off under us
+            self.index.set_fact(VERSIONING_FACT, "")
+            return PushOutcome(path, row["sha256"], row["size"], "failed", result.version_id,
+                               "the bucket stopped versioning: this upload replaced the "
+                               "unversioned copy; enable versioning before pushing again")
         return PushOutcome(path, row["sha256"], row["size"], "uploaded", result.version_id)
 
     def _condition(self, key: str, head: dict[str, Any] | None) -> dict[str, Any]:
@@ -259,6 +284,7 @@ def push(
         if not pending:
             report.seconds = time.perf_counter() - started
             return report
+        ensure_versioned(workspace)
         report.outcomes = _upload(workspace, pending, jobs, force, progress)
     report.seconds = time.perf_counter() - started
     return report

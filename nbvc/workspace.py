@@ -11,7 +11,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -87,9 +87,20 @@ class Workspace:
             raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
         workspace = cls(root)
         workspace.index  # noqa: B018 - creates the database and its schema
-        if parse_remote(workspace.settings.remote, nbvc_dir).kind == "local":
-            open_store(workspace.settings, nbvc_dir, create=True)
+        workspace.prepare_remote()
         return workspace, created
+
+    def prepare_remote(self) -> None:
+        """Create the embedded/local store if needed; check an S3 bucket's versioning
+        now, while the user is looking (push then spends no request on it)."""
+        local = parse_remote(self.settings.remote, self.nbvc_dir).kind == "local"
+        from .sync import ensure_versioned
+
+        try:
+            quick = open_store(replace(self.settings, retries=1), self.nbvc_dir, create=local)
+            ensure_versioned(self, quick)
+        except NbvcError:
+            pass  # unreachable or unversioned yet: push checks again and says why
 
     def update_settings(self, values: dict[str, Any]) -> config.Settings:
         """Persist settings to ``.nbvc/config.toml`` (credentials are never written)."""
@@ -100,8 +111,7 @@ class Workspace:
         config.write_toml(path, merged)
         self.settings = config.resolve(self.nbvc_dir, self.overrides)
         self.__dict__.pop("store", None)
-        if parse_remote(self.settings.remote, self.nbvc_dir).kind == "local":
-            open_store(self.settings, self.nbvc_dir, create=True)
+        self.prepare_remote()
         return self.settings
 
     @cached_property

@@ -115,8 +115,14 @@ class S3Store(Store):
         return f"s3://{self.bucket}/{key}"
 
     def versioning(self) -> str:
-        with self._errors(f"versioning of {self.display_url()}"):
-            answer = self.client.get_bucket_versioning(Bucket=self.bucket)
+        try:
+            with self._errors(f"versioning of {self.display_url()}"):
+                answer = self.client.get_bucket_versioning(Bucket=self.bucket)
+        except ObjectNotFound:
+            raise BucketNotFound(
+                f"{self.display_url()}: no such bucket at this endpoint (is it an S3 endpoint?)",
+                hint="check the remote and --endpoint-url with 'nbvc remote show'",
+            ) from None
         return answer.get("Status") or "Disabled"
 
     def put(

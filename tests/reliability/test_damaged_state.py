@@ -1,0 +1,94 @@
+"""Lost or damaged local state: a clear message, and `nbvc doctor --repair` (or
+`nbvc fetch`) recovers everything that was pushed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from nbvc import sync
+from nbvc.workspace import Workspace
+
+from ..conftest import write_notebook
+from .helpers import audit, fresh_workspace
+
+
+def nbvc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nbvc", *args], cwd=root, capture_output=True,
+                          text=True, timeout=300)
+
+
+def pushed_workspace(tmp_path: Path, server_url: str) -> tuple[Workspace, list[tuple]]:
+    ws = fresh_workspace(tmp_path / "w", server_url)
+    for n in range(3):
+        for i in range(4):
+            write_notebook(ws.root / f"n{i}.ipynb", f"{i} v{n}")
+        sync.push(ws)
+    history = [(r["path"], r["version_id"], r["sha256"]) for r in
+               ws.index.rows("SELECT * FROM saves ORDER BY path, saved_at")]
+    ws.close()
+    return ws, history
+
+
+def history_of(root: Path) -> list[tuple]:
+    ws = Workspace(root)
+    return [(r["path"], r["version_id"], r["sha256"]) for r in
+            ws.index.rows("SELECT * FROM saves WHERE kind='save' ORDER BY path, saved_at")]
+
+
+def test_a_corrupted_index_is_a_clear_error_and_repair_rebuilds_it(tmp_path: Path, moto_server) -> None:
+    ws, history = pushed_workspace(tmp_path, moto_server.url)
+    for name in ("index.db-wal", "index.db-shm"):
+        (ws.nbvc_dir / name).unlink(missing_ok=True)
+    (ws.nbvc_dir / "index.db").write_bytes(b"this is not a database" * 100)
+    failed = nbvc(ws.root, "log", "n0.ipynb")
+    assert failed.returncode == 6 and "doctor --repair" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert "moved aside" in checks["index"]["detail"], repaired.stdout
+    assert history_of(ws.root) == history
+    assert list(ws.nbvc_dir.glob("index.db.damaged-*"))
+
+
+def test_a_deleted_index_is_rebuilt_by_fetch(tmp_path: Path, moto_server) -> None:
+    ws, history = pushed_workspace(tmp_path, moto_server.url)
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    assert nbvc(ws.root, "fetch").returncode == 0
+    assert history_of(ws.root) == history
+    assert nbvc(ws.root, "status", "--json").stdout.count('"clean"') == 4
+
+
+def test_missing_and_half_written_objects_are_restored_from_the_bucket(tmp_path: Path,
+                                                                        moto_server) -> None:
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)
+    objects = sorted(p for p in (ws.nbvc_dir / "objects").rglob("*") if p.is_file())
+    objects[0].unlink()
+    objects[1].write_bytes(objects[1].read_bytes()[:10])  # half written
+    (ws.nbvc_dir / "objects" / ".tmp-leftover").write_bytes(b"partial")
+    result = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["local objects"]["detail"].startswith("2 damaged")
+    assert checks["versions"]["status"] == "ok"
+    fresh = Workspace(ws.root)
+    for row in fresh.index.rows("SELECT sha256 FROM saves WHERE kind='save'"):
+        fresh.objects.verified_path(row["sha256"])
+    audit(fresh)
+
+
+def test_an_unpushed_save_whose_object_is_lost_is_recovered_from_the_working_file(
+    tmp_path: Path, moto_server
+) -> None:
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)
+    ws = Workspace(ws.root)
+    write_notebook(ws.root / "n0.ipynb", "unpushed")
+    [saved] = ws.save([str(ws.root / "n0.ipynb")])
+    ws.objects.path(saved.version["sha256"]).unlink()
+    result = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["versions"]["status"] == "ok"
+    assert ws.objects.has(saved.version["sha256"])
+    assert sync.push(ws).ok
