@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
@@ -315,13 +316,15 @@ def progress_bar(as_json: bool) -> Any:
         bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                        TransferSpeedColumn(), console=err, transient=True)
         bar.start()
-        task = bar.add_task(f"pushing {total} saves", total=total_bytes)
+        atexit.register(bar.stop)
+        task = bar.add_task(f"pushing {total} saves" if total else "saving and pushing",
+                            total=total_bytes or None)
         done = [0]
 
         def advance(size: int) -> None:
             done[0] += 1
-            bar.update(task, advance=size)
-            if done[0] == total:
+            bar.update(task, advance=size, description=f"pushed {done[0]} saves")
+            if total and done[0] == total:
                 bar.stop()
         return advance
     return start

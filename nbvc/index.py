@@ -258,6 +258,16 @@ class Index:
                 (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
             )
 
+    def bases(self) -> dict[str, str | None]:
+        """:meth:`base` of every notebook this index knows, in two queries."""
+        newest = {r["path"]: r["sha256"] if r["kind"] == "save" else None for r in self.rows(
+            "SELECT path, sha256, kind FROM (SELECT path, sha256, kind, row_number() OVER "
+            "(PARTITION BY path ORDER BY saved_at DESC, id DESC) AS n FROM saves) WHERE n = 1")}
+        for path, stat in self.all_stats().items():
+            if stat["base"]:
+                newest[path] = stat["base"]
+        return newest
+
     def base(self, path: str) -> str | None:
         """sha256 of the version the working file stands on: what it was last saved
         or pulled as; the newest known version when this index never saw the file."""

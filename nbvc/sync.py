@@ -14,7 +14,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -267,8 +267,9 @@ def push(
 ) -> PushReport:
     """Save changed notebooks (unless ``save_first`` is off), then upload every pending save.
 
-    ``progress(total_saves, total_bytes)`` may return a callback that gets the size
-    of each save as it completes.
+    Saving and uploading overlap: a notebook's upload starts as soon as it is saved,
+    while later notebooks are still being hashed. ``progress(saves, bytes)`` (totals
+    known so far; 0 when still unknown) may return a callback given each save's size.
     """
     started = time.perf_counter()
     report = PushReport()
@@ -276,18 +277,74 @@ def push(
         selected = set(workspace.notebooks(paths)) | _tracked_under(workspace, paths) if paths else None
         if dry_run:
             report.outcomes = _dry_run(workspace, paths, selected, save_first)
-            report.seconds = time.perf_counter() - started
-            return report
-        if save_first:
-            report.saved = workspace.save(paths, strict=False)
-        pending = workspace.index.pending(selected)
-        if not pending:
-            report.seconds = time.perf_counter() - started
-            return report
-        ensure_versioned(workspace)
-        report.outcomes = _upload(workspace, pending, jobs, force, progress)
+        else:
+            uploads = Uploads(workspace, jobs, force)
+            with uploads:
+                earlier = workspace.index.pending(selected)
+                uploads.start_progress(progress, 0 if save_first else len(earlier),
+                                       0 if save_first else sum(r["size"] for r in earlier))
+                uploads.submit(earlier)
+                if save_first:
+                    for result in workspace.save_each(paths):
+                        report.saved.append(result)
+                        if result.status == "saved":
+                            uploads.submit(workspace.index.pending({result.path}))
+            report.outcomes = uploads.outcomes()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class Uploads:
+    """A pool of upload workers fed while saving goes on. Batches of one notebook
+    run one after another (each waits for the one before), so order is kept."""
+
+    def __init__(self, workspace: Workspace, jobs: int | None, force: bool) -> None:
+        self.workspace = workspace
+        self.pusher: Pusher | None = None
+        self.force = force
+        self.pool = ThreadPoolExecutor(jobs or workspace.settings.jobs, thread_name_prefix="nbvc-push")
+        self.last: dict[str, Future[list[PushOutcome]]] = {}
+        self.futures: list[Future[list[PushOutcome]]] = []
+        self.sent: set[str] = set()
+        self.advance: Progress = lambda _size: None
+
+    def __enter__(self) -> Uploads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True)
+
+    def start_progress(self, progress: Callable[[int, int], Progress] | None, saves: int,
+                       size: int) -> None:
+        if progress is not None:
+            self.advance = progress(saves, size) or self.advance
+
+    def submit(self, rows: list[dict[str, Any]]) -> None:
+        rows = [r for r in rows if r["uid"] not in self.sent]
+        if not rows:
+            return
+        if self.pusher is None:  # the first upload: check the bucket may take it
+            ensure_versioned(self.workspace)
+            self.pusher = Pusher(self.workspace, self.force)
+        self.sent.update(r["uid"] for r in rows)
+        by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_path[row["path"]].append(row)
+        for path, saves in by_path.items():
+            before = self.last.get(path)
+            future = self.pool.submit(self._batch, before, saves)
+            self.last[path] = future
+            self.futures.append(future)
+
+    def _batch(self, before: Future[list[PushOutcome]] | None,
+               saves: list[dict[str, Any]]) -> list[PushOutcome]:
+        if before is not None:
+            before.result()
+        assert self.pusher is not None
+        return self.pusher.push_path(saves, self.advance)
+
+    def outcomes(self) -> list[PushOutcome]:
+        return [o for future in self.futures for o in future.result()]
 
 
 def _tracked_under(workspace: Workspace, paths: list[str] | None) -> set[str]:
@@ -314,22 +371,6 @@ def _dry_run(workspace: Workspace, paths: list[str] | None, selected: set[str] |
                     outcomes.append(PushOutcome(rel, digest.sha256, digest.size, "would-upload",
                                                 detail="changed since its last save"))
     return outcomes
-
-
-def _upload(workspace: Workspace, pending: list[dict[str, Any]], jobs: int | None, force: bool,
-            progress: Callable[[int, int], Progress] | None) -> list[PushOutcome]:
-    by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in pending:
-        by_path[row["path"]].append(row)
-    tick = progress(len(pending), sum(r["size"] for r in pending)) if progress else None
-    advance: Progress = tick or (lambda _size: None)
-    pusher = Pusher(workspace, force)
-    workers = max(1, min(jobs or workspace.settings.jobs, len(by_path)))
-    if workers == 1:
-        return [o for saves in by_path.values() for o in pusher.push_path(saves, advance)]
-    with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-push") as pool:
-        batches = pool.map(lambda saves: pusher.push_path(saves, advance), by_path.values())
-        return [o for batch in batches for o in batch]
 
 
 # -- fetch -----------------------------------------------------------------------------
@@ -617,9 +658,10 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
         "SELECT path, count(*) AS n FROM saves WHERE version_id IS NULL AND kind='save' GROUP BY path")}
     heads = {r["path"]: r["version_id"] for r in index.rows("SELECT path, version_id FROM heads")}
     remote = {r["path"]: r for r in index.rows("SELECT * FROM remote_latest")}
+    bases, stats = index.bases(), index.all_stats()
     result = []
     for rel in sorted(on_disk | tracked):
-        state = _working_state(workspace, rel, rel in on_disk)
+        state = _working_state(workspace, rel, rel in on_disk, bases.get(rel), stats.get(rel))
         ahead = rel in remote and remote[rel]["version_id"] != heads.get(rel) and not (
             remote[rel]["deleted"] and rel not in heads)
         count = pending.get(rel, 0)
@@ -633,15 +675,14 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
     return result
 
 
-def _working_state(workspace: Workspace, rel: str, exists: bool) -> str:
+def _working_state(workspace: Workspace, rel: str, exists: bool, base: str | None,
+                   cached: dict[str, Any] | None) -> str:
     """new, modified, clean or deleted: the working file against its base version."""
     if not exists:
         return "deleted"
-    base = workspace.index.base(rel)
     if base is None:
         return "new"
     path = workspace.abspath(rel)
-    cached = workspace.index.cached_stat(rel)
     st = path.stat()
     if cached and (st.st_mtime_ns, st.st_size, st.st_ino) == (
             cached["mtime_ns"], cached["size"], cached["inode"]):

@@ -44,6 +44,15 @@ class SaveResult:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A changed notebook, validated and kept as an object, not yet recorded."""
+
+    path: str
+    digest: Digest
+    stat: os.stat_result
+
+
 class Workspace:
     """A directory tree of notebooks with ``.nbvc/`` at its root."""
 
@@ -188,46 +197,59 @@ class Workspace:
         notebook records nothing at all. Otherwise bad notebooks are skipped and
         reported as results with status ``invalid`` (what ``push`` wants).
         """
+        if strict:
+            examined = list(self._examine_all(paths, strict=True))
+            results = [self._record(item, message) if isinstance(item, Candidate) else item
+                       for item in examined]
+        else:
+            results = list(self.save_each(paths, message))
+        return sorted(results, key=lambda r: r.path)
+
+    def save_each(self, paths: list[str] | None = None,
+                  message: str | None = None) -> Iterator[SaveResult]:
+        """Save notebooks one at a time as they are read (push starts uploading the
+        first while later ones are still hashed); bad ones come back ``invalid``."""
+        for item in self._examine_all(paths, strict=False):
+            yield self._record(item, message) if isinstance(item, Candidate) else item
+
+    def _examine_all(self, paths: list[str] | None,
+                     strict: bool) -> Iterator[SaveResult | Candidate]:
         explicit = bool(paths)
         relpaths = list(self.notebooks(paths))
         if explicit and not relpaths:
             raise NotFound("no notebooks found at the given paths")
-        results: list[SaveResult] = []
-        changed: list[tuple[str, bytes]] = []
+        stats = {} if explicit else self.index.all_stats()
         for rel in relpaths:
             try:
-                data = self._changed_bytes(rel, explicit)
+                yield self._examine(rel, explicit, stats.get(rel))
             except NbvcError as exc:
                 if strict:
                     raise
-                results.append(SaveResult(rel, "invalid", {}, exc.message))
-                continue
-            if data is None:
-                results.append(SaveResult(rel, "unchanged", self.index.last_save(rel) or {}))
-            else:
-                changed.append((rel, data))
-        results.extend(self._record(rel, data, message) for rel, data in changed)
-        results.sort(key=lambda r: r.path)
-        return results
+                yield SaveResult(rel, "invalid", {}, exc.message)
 
-    def _changed_bytes(self, rel: str, explicit: bool) -> bytes | None:
-        """The file's bytes, validated, if they differ from its base version; else None.
+    def _examine(self, rel: str, explicit: bool,
+                 cached: dict[str, Any] | None) -> SaveResult | Candidate:
+        """Unchanged, or a validated candidate whose bytes are already kept as an object.
 
         Files named explicitly are always re-read; in a scan, the stat cache skips
-        those whose (mtime, size, inode) still match.
+        those whose (mtime, size, inode) still match. One file is in memory at a time.
         """
         path = self.abspath(rel)
-        if not explicit and self.stat_says_unchanged(rel, path):
-            return None
+        if not explicit and self.stat_says_unchanged(rel, path, cached):
+            return SaveResult(rel, "unchanged", {})
+        before = path.stat() if path.exists() else None
         data = read_bytes(path, rel)
-        if self.index.base(rel) == digest_bytes(data).sha256:
-            return None
+        digest = digest_bytes(data)
+        if before is None or self.index.base(rel) == digest.sha256:
+            return SaveResult(rel, "unchanged", self.index.last_save(rel) or {})
         validate_bytes(rel, data)
-        return data
+        self.objects.ingest_bytes(data, digest)
+        return Candidate(rel, digest, before)
 
-    def stat_says_unchanged(self, rel: str, path: Path) -> bool:
+    def stat_says_unchanged(self, rel: str, path: Path,
+                            cached: dict[str, Any] | None = None) -> bool:
         """True when the stat cache proves the file still holds its base version."""
-        cached = self.index.cached_stat(rel)
+        cached = cached or self.index.cached_stat(rel)
         if cached is None or cached["base"] != cached["sha256"]:
             return False
         try:
@@ -237,12 +259,10 @@ class Workspace:
         return (st.st_mtime_ns, st.st_size, st.st_ino) == (
             cached["mtime_ns"], cached["size"], cached["inode"])
 
-    def _record(self, rel: str, data: bytes, message: str | None) -> SaveResult:
-        before = self.abspath(rel).stat()
-        digest = digest_bytes(data)
-        self.objects.ingest_bytes(data, digest)
-        result = self.record_digest(rel, digest, message)
-        self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
+    def _record(self, candidate: Candidate, message: str | None) -> SaveResult:
+        result = self.record_digest(candidate.path, candidate.digest, message)
+        self.index.remember_stat(candidate.path, candidate.stat, candidate.digest.sha256,
+                                 candidate.digest.md5, base=candidate.digest.sha256)
         return result
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
