@@ -201,10 +201,23 @@ class Index:
             "SELECT * FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC LIMIT 1", [path]
         )
 
-    def insert_save(self, row: dict[str, Any]) -> dict[str, Any]:
+    SAVE_DEFAULTS: dict[str, Any] = {"kind": "save", "parent_uid": None, "message": None,
+                                     "key": None, "version_id": None, "etag": None,
+                                     "pushed_at": None}
+
+    def insert_save(self, row: dict[str, Any], stat: Any = None) -> dict[str, Any]:
+        """Record a save (and, with ``stat``, the working file it came from as its base)
+        in one transaction; returns the full row."""
+        full = {**self.SAVE_DEFAULTS, **row}
         with self.transaction():
-            self.db["saves"].insert(row)
-        return self.one("SELECT * FROM saves WHERE uid=?", [row["uid"]]) or row
+            columns = ", ".join(full)
+            cursor = self.conn.execute(
+                f"INSERT INTO saves ({columns}) VALUES ({', '.join('?' * len(full))})",
+                tuple(full.values()),
+            )
+            if stat is not None:
+                self._remember_stat(row["path"], stat, row["sha256"], row["md5"], row["sha256"])
+        return {**full, "id": cursor.lastrowid}
 
     def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
         """Versions of ``path``, newest first."""
@@ -249,14 +262,17 @@ class Index:
         """Cache a file's (mtime, size, inode) -> hash; ``base`` is the sha256 of the
         version the working file stands on (kept as it was when None)."""
         with self.transaction():
-            self.conn.execute(
-                "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
-                "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
-                "sha256=excluded.sha256, md5=excluded.md5, "
-                "base=coalesce(excluded.base, stat_cache.base)",
-                (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
-            )
+            self._remember_stat(path, st, sha256, md5, base)
+
+    def _remember_stat(self, path: str, st: Any, sha256: str, md5: str, base: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
+            "sha256=excluded.sha256, md5=excluded.md5, "
+            "base=coalesce(excluded.base, stat_cache.base)",
+            (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
+        )
 
     def bases(self) -> dict[str, str | None]:
         """:meth:`base` of every notebook this index knows, in two queries."""
@@ -268,13 +284,14 @@ class Index:
                 newest[path] = stat["base"]
         return newest
 
-    def base(self, path: str) -> str | None:
+    def base(self, path: str, last: dict[str, Any] | None = None) -> str | None:
         """sha256 of the version the working file stands on: what it was last saved
-        or pulled as; the newest known version when this index never saw the file."""
+        or pulled as; the newest known version when this index never saw the file
+        (``last``: that newest version, when the caller has it already)."""
         cached = self.cached_stat(path)
         if cached and cached["base"]:
             return str(cached["base"])
-        last = self.last_save(path)
+        last = last or self.last_save(path)
         return last["sha256"] if last and last["kind"] == "save" else None
 
     # -- remote state ----------------------------------------------------------

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .notebook import import_nbformat
 from .versions import Side
 
 
@@ -28,8 +27,8 @@ def _files(a: Side, b: Side, folder: Path) -> tuple[str, str]:
 
 def diff_json(a: Side, b: Side) -> list[dict[str, Any]]:
     """nbdime's diff structure (a list of diff entries) for tools."""
-    nbformat = import_nbformat()
     import nbdime
+    import nbformat
 
     left = nbformat.reads(a.data.decode("utf-8"), as_version=4)
     right = nbformat.reads(b.data.decode("utf-8"), as_version=4)
@@ -38,7 +37,6 @@ def diff_json(a: Side, b: Side) -> list[dict[str, Any]]:
 
 def print_diff(a: Side, b: Side, flags: list[str], color: bool) -> None:
     """nbdime's pretty, cell-aware diff on stdout."""
-    import_nbformat()
     from nbdime import nbdiffapp
 
     with tempfile.TemporaryDirectory(prefix="nbvc-diff-") as folder:
@@ -54,7 +52,6 @@ def print_diff(a: Side, b: Side, flags: list[str], color: bool) -> None:
 
 def web_diff(a: Side, b: Side, flags: list[str]) -> None:
     """nbdime's web diff, served on 127.0.0.1 until closed (Ctrl-C)."""
-    import_nbformat()
     from nbdime.webapp import nbdiffweb
 
     with tempfile.TemporaryDirectory(prefix="nbvc-diff-") as folder:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import InvalidNotebook, NotFound, WorkspaceError
 
@@ -61,23 +59,9 @@ def check_suffix(name: str) -> None:
         )
 
 
-def import_nbformat() -> Any:
-    """Import nbformat without jsonschema's optional IRI checker.
-
-    When installed, ``rfc3987_syntax`` compiles a grammar at import and costs about
-    3 s of start-up; the notebook schema has no IRI formats, so nbvc hides it from
-    jsonschema unless something in the process already loaded jsonschema.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import nbformat
-
-    return nbformat
-
-
 def validate_bytes(name: str, data: bytes) -> None:
     """Raise :class:`InvalidNotebook` with a one-line reason unless ``data`` is a notebook."""
-    nbformat = import_nbformat()
+    import nbformat
     from nbformat.validator import ValidationError
 
     if not data.strip():
@@ -95,10 +79,9 @@ def validate_bytes(name: str, data: bytes) -> None:
     if not isinstance(raw, dict) or "nbformat" not in raw:
         raise InvalidNotebook(f"{name}: JSON but not a notebook (no 'nbformat' field)")
     try:
-        notebook = nbformat.from_dict(raw)
         with warnings.catch_warnings():  # e.g. MissingIDFieldWarning: valid, just old
             warnings.simplefilter("ignore")
-            nbformat.validate(notebook)
+            nbformat.validate(raw)  # the parsed dict: no NotebookNode copy needed
     except ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         reason = str(exc.message).splitlines()[0][:160]

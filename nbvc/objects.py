@@ -21,6 +21,7 @@ class ObjectStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made: set[Path] = set()
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:]
@@ -33,7 +34,9 @@ class ObjectStore:
         if final.exists():
             os.unlink(tmp)
         else:
-            final.parent.mkdir(exist_ok=True)
+            if final.parent not in self._made:
+                final.parent.mkdir(exist_ok=True)
+                self._made.add(final.parent)
             os.replace(tmp, final)
         return digest
 

@@ -51,6 +51,7 @@ class Candidate:
     path: str
     digest: Digest
     stat: os.stat_result
+    last: dict[str, Any] | None
 
 
 class Workspace:
@@ -237,14 +238,15 @@ class Workspace:
         path = self.abspath(rel)
         if not explicit and self.stat_says_unchanged(rel, path, cached):
             return SaveResult(rel, "unchanged", {})
-        before = path.stat() if path.exists() else None
         data = read_bytes(path, rel)
+        before = path.stat()
         digest = digest_bytes(data)
-        if before is None or self.index.base(rel) == digest.sha256:
-            return SaveResult(rel, "unchanged", self.index.last_save(rel) or {})
+        last = self.index.last_save(rel)
+        if last is not None and self.index.base(rel, last) == digest.sha256:
+            return SaveResult(rel, "unchanged", last)
         validate_bytes(rel, data)
         self.objects.ingest_bytes(data, digest)
-        return Candidate(rel, digest, before)
+        return Candidate(rel, digest, before, last)
 
     def stat_says_unchanged(self, rel: str, path: Path,
                             cached: dict[str, Any] | None = None) -> bool:
@@ -260,19 +262,23 @@ class Workspace:
             cached["mtime_ns"], cached["size"], cached["inode"])
 
     def _record(self, candidate: Candidate, message: str | None) -> SaveResult:
-        result = self.record_digest(candidate.path, candidate.digest, message)
-        self.index.remember_stat(candidate.path, candidate.stat, candidate.digest.sha256,
-                                 candidate.digest.md5, base=candidate.digest.sha256)
-        return result
+        """Record an examined candidate: one row and its stat, in one transaction."""
+        return SaveResult(candidate.path, "saved", self.index.insert_save(
+            self._save_row(candidate.path, candidate.digest, message, candidate.last),
+            candidate.stat))
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
                       force: bool = False) -> SaveResult:
         """Add a save for content already in the object store, unless it is unchanged
         (``force``: even then, e.g. the first version under a new name)."""
         last = self.index.last_save(rel)
-        if last is not None and not force and self.index.base(rel) == digest.sha256:
+        if last is not None and not force and self.index.base(rel, last) == digest.sha256:
             return SaveResult(rel, "unchanged", last)
-        row = self.index.insert_save({
+        return SaveResult(rel, "saved", self.index.insert_save(self._save_row(rel, digest, message, last)))
+
+    def _save_row(self, rel: str, digest: Digest, message: str | None,
+                  last: dict[str, Any] | None) -> dict[str, Any]:
+        return {
             "uid": uuid.uuid4().hex,
             "path": rel,
             "sha256": digest.sha256,
@@ -283,8 +289,7 @@ class Workspace:
             "host": self.settings.host,
             "parent_uid": last["uid"] if last else None,
             "message": message,
-        })
-        return SaveResult(rel, "saved", row)
+        }
 
     def version_bytes(self, row: dict[str, Any]) -> bytes:
         """A version's exact bytes: the local object, else downloaded once and kept."""
