@@ -264,10 +264,24 @@ def log_vs_startup(bench: Bench, versions: int) -> None:
 
 def fetch_vs_list(bench: Bench, versions: int) -> None:
     """nbvc fetch of many remote versions into an empty index against listing them."""
+    import hashlib
+    import uuid
+
+    from nbvc.sync import save_metadata
+
     bucket = bench.bucket()
-    keys = [f"workspace/bench/f{n % 100:03d}.ipynb" for n in range(versions)]
+
+    def put(n: int) -> None:
+        """A version as another nbvc workspace pushes it: with its metadata."""
+        body = json.dumps({"cells": [], "metadata": {"n": n}, "nbformat": 4, "nbformat_minor": 5})
+        data = body.encode()
+        row = {"sha256": hashlib.sha256(data).hexdigest(), "uid": uuid.uuid4().hex,
+               "parent_uid": None, "saved_at": f"2026-11-27T00:00:{n % 60:02d}.{n:06d}+00:00",
+               "author": "other", "host": "elsewhere", "message": None}
+        bench.client.put_object(Bucket=bucket, Key=f"workspace/bench/f{n % 100:03d}.ipynb", Body=data,
+                                Metadata=save_metadata(row))
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda k: bench.client.put_object(Bucket=bucket, Key=k, Body=b"{}"), keys))
+        list(pool.map(put, range(versions)))
     samples: dict[str, list[float]] = {"nbvc fetch": [], "aws s3api list-object-versions": []}
     for run in range(bench.runs):
         root = bench.work / f"fetch{run}"

@@ -440,12 +440,15 @@ def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json([r.__dict__ for r in rows])
         return
-    colours = {"new": "green", "modified": "yellow", "pending": "cyan", "remote-ahead": "magenta",
-               "conflict": "red", "deleted": "red"}
+    colours = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
+               "conflict": "31", "deleted": "31"}
     shown = [r for r in rows if r.state != "clean"]
-    for r in shown:
-        extra = f" ({r.pending} to push)" if r.pending else ""
-        out.print(f"[{colours[r.state]}]{r.state:12}[/] {r.path}{extra}", soft_wrap=True)
+    paint = out.is_terminal
+    lines = []
+    for r in shown:  # plain writes: thousands of lines, rich's print is too slow for that
+        state = f"\x1b[{colours[r.state]}m{r.state:12}\x1b[0m" if paint else f"{r.state:12}"
+        lines.append(f"{state} {r.path}" + (f" ({r.pending} to push)" if r.pending else "") + "\n")
+    sys.stdout.write("".join(lines))
     if not shown:
         out.print(f"everything clean ({len(rows)} notebooks)")
 
