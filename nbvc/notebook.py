@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,21 +36,27 @@ def digest_bytes(data: bytes) -> Digest:
     )
 
 
+@contextmanager
+def reading(label: str | Path) -> Iterator[None]:
+    """Say what went wrong reading a file the way a user understands it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise NotFound(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidNotebook(f"{label}: is a directory, not a notebook") from None
+    except PermissionError:
+        raise WorkspaceError(f"{label}: permission denied") from None
+
+
 def digest_file(path: Path) -> Digest:
     """Hash a file in one streaming pass."""
     sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                sha.update(chunk)
-                md5.update(chunk)
-                size += len(chunk)
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidNotebook(f"{path}: is a directory, not a notebook") from None
-    except PermissionError:
-        raise WorkspaceError(f"{path}: permission denied") from None
+    with reading(path), open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            sha.update(chunk)
+            md5.update(chunk)
+            size += len(chunk)
     return Digest(sha.hexdigest(), md5.hexdigest(), size)
 
 
@@ -94,11 +102,5 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
     """The bytes of a notebook file, after checking its suffix."""
     label = name or str(path)
     check_suffix(label)
-    try:
+    with reading(label):
         return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidNotebook(f"{label}: is a directory, not a notebook") from None
-    except PermissionError:
-        raise WorkspaceError(f"{label}: permission denied") from None

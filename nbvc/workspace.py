@@ -7,6 +7,7 @@ results are plain data the CLI, the Jupyter extension or a script can render.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -83,8 +84,13 @@ class Workspace:
         )
 
     @classmethod
-    def init(cls, root: Path, overrides: dict[str, Any] | None = None) -> tuple[Workspace, bool]:
-        """Create ``.nbvc/`` (or update its settings); returns (workspace, created)."""
+    def init(cls, root: Path, overrides: dict[str, Any] | None = None, *,
+             check_remote: bool = True) -> tuple[Workspace, bool]:
+        """Create ``.nbvc/`` (or update its settings); returns (workspace, created).
+
+        ``check_remote`` asks an S3 bucket about its versioning now; off where no
+        network call may block (the Jupyter hook), push asks when it first uploads.
+        """
         root = root.resolve()
         nbvc_dir = root / NBVC_DIR
         created = not (nbvc_dir / config.CONFIG_FILE).exists()
@@ -97,20 +103,20 @@ class Workspace:
             raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
         workspace = cls(root)
         workspace.index  # noqa: B018 - creates the database and its schema
-        workspace.prepare_remote()
+        workspace.prepare_remote(check_remote)
         return workspace, created
 
-    def prepare_remote(self) -> None:
+    def prepare_remote(self, check: bool = True) -> None:
         """Create the embedded/local store if needed; check an S3 bucket's versioning
         now, while the user is looking (push then spends no request on it)."""
-        local = parse_remote(self.settings.remote, self.nbvc_dir).kind == "local"
+        if parse_remote(self.settings.remote, self.nbvc_dir).kind == "local":
+            open_store(self.settings, self.nbvc_dir, create=True)
+        if not check:
+            return
         from .sync import ensure_versioned
 
-        try:
-            quick = open_store(replace(self.settings, retries=1), self.nbvc_dir, create=local)
-            ensure_versioned(self, quick)
-        except NbvcError:
-            pass  # unreachable or unversioned yet: push checks again and says why
+        with contextlib.suppress(NbvcError):  # unreachable or unversioned yet: push asks again
+            ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir))
 
     def update_settings(self, values: dict[str, Any]) -> config.Settings:
         """Persist settings to ``.nbvc/config.toml`` (credentials are never written)."""

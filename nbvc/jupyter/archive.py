@@ -28,7 +28,7 @@ log = logging.getLogger("nbvc.jupyter")
 
 def open_workspace(root: Path, overrides: dict[str, Any]) -> Workspace:
     """The workspace at a server's root_dir, created (``nbvc init``) when missing."""
-    Workspace.init(root, overrides)
+    Workspace.init(root, overrides, check_remote=False)  # no network on the event loop
     return Workspace(root, overrides)
 
 
