@@ -218,11 +218,13 @@ def doctor(
     if as_json:
         emit_json([c.__dict__ for c in checks])
     else:
-        marks = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
+        colours = {"ok": "green", "warn": "yellow", "fail": "red"}
         for check in checks:
-            out.print(f"{marks[check.status]:>6}  {check.name:14} {check.detail}")
+            label = check.status.upper() if check.status == "fail" else check.status
+            mark = f"[{colours[check.status]}]{label:>4}[/]"
+            out.print(f"{mark}  {check.name:18} {check.detail}", soft_wrap=True)
             if check.fix and check.status != "ok":
-                out.print(f"        {'':14} fix: {check.fix}")
+                out.print(f"      {'':18} fix: {check.fix}", soft_wrap=True)
     if any(c.status == "fail" for c in checks):
         raise typer.Exit(5)
 
