@@ -297,6 +297,31 @@ def fetch_vs_list(bench: Bench, versions: int) -> None:
         bench.record(f"fetch, {versions} remote versions", tool, values)
 
 
+def push_memory(bench: Bench, counts: tuple[int, ...]) -> None:
+    """Peak RSS of push as the corpus grows (~2 MB notebooks): it must stay flat."""
+    import random
+
+    import nbformat
+
+    from .corpus import make_notebook
+
+    template = nbformat.writes(make_notebook(random.Random(9), 2_000_000)).encode()
+    for count in counts:
+        root = bench.work / f"memory{count}"
+        for n in range(count):
+            folder = root / f"part{n % 10}"
+            folder.mkdir(parents=True, exist_ok=True)
+            # same shape, distinct bytes: a trailing run of spaces is still valid JSON
+            (folder / f"big{n}.ipynb").write_bytes(template + b" " * n)
+        bench.run(nbvc("init", "--remote", f"s3://{bench.bucket()}", "--endpoint-url",
+                       bench.server.url, "--user", "bench"), cwd=root)
+        seconds, peak_kb = bench.run(nbvc("push"), cwd=root)
+        size_mb = sum(p.stat().st_size for p in root.rglob("*.ipynb")) / 1e6
+        bench.facts[f"push peak RSS MB, {size_mb:.0f} MB corpus"] = round(peak_kb / 1024, 1)
+        print(f"  push of {size_mb:.0f} MB: {seconds:.1f}s, peak RSS {peak_kb / 1024:.0f} MB", flush=True)
+        shutil.rmtree(root)
+
+
 def startup_imports(bench: Bench) -> None:
     """Which commands import boto3: none that stay local."""
     root = bench.work / "log"
@@ -410,6 +435,7 @@ def main() -> None:
                 "startup": lambda: startup_imports(bench),
                 "fetch": lambda: fetch_vs_list(bench, 1000 if args.quick else 10_000),
                 "jupyter": lambda: save_latency(bench),
+                "memory": lambda: push_memory(bench, (50, 200) if args.quick else (100, 1000)),
             }
             chosen = [s for s in args.only.split(",") if s] or list(scenarios)
             for name in chosen:
