@@ -437,7 +437,7 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     latest: dict[str, ObjectVersion] = {}
     for prefix in _prefixes(workspace, paths):
         for version in workspace.store.list_versions(prefix):
-            if prefix.endswith("/") is False and version.key != prefix:
+            if not prefix.endswith("/") and version.key != prefix:
                 continue
             report.listed += 1
             if not version.key.endswith(".ipynb"):
