@@ -167,6 +167,9 @@ class Index:
                 raise
 
     def _migrate(self) -> None:
+        """Bring the schema up to date; an up-to-date index is opened without a write lock."""
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
         with self.transaction():
             current = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if current > SCHEMA_VERSION:
