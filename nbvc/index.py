@@ -166,6 +166,12 @@ class Index:
                 self.conn.execute("ROLLBACK")
                 raise
 
+    def check_writable(self) -> None:
+        """Fail now, before anything else is written, if the index cannot be written
+        (locked by another process, read-only)."""
+        with self.transaction():
+            pass
+
     def _migrate(self) -> None:
         """Bring the schema up to date; an up-to-date index is opened without a write lock."""
         if self.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:

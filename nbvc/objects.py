@@ -44,7 +44,7 @@ class ObjectStore:
         try:
             return tempfile.mkstemp(dir=self.root, prefix=".tmp-")
         except OSError as exc:
-            raise WorkspaceError(f"cannot write to {self.root}: {exc.strerror}") from None
+            raise WorkspaceError(f"cannot write to {self.root} (read-only?): {exc.strerror}") from None
 
     def ingest_file(self, source: Path) -> Digest:
         """Copy a file in while hashing it: one read of the source, whatever its size."""

@@ -225,6 +225,7 @@ class Workspace:
         relpaths = list(self.notebooks(paths))
         if explicit and not relpaths:
             raise NotFound("no notebooks found at the given paths")
+        self.index.check_writable()  # a locked or read-only index changes nothing
         stats = {} if explicit else self.index.all_stats()
         for rel in relpaths:
             try:
