@@ -90,3 +90,48 @@ class JupyterServer:
         """Save a notebook the way the front end does (PUT /api/contents)."""
         return self.api("PUT", f"/api/contents/{path}",
                         json={"type": "notebook", "format": "json", "content": notebook})
+
+
+def saves_through_an_outage(root: Path, archiving: str, count: int) -> list[str]:
+    """Save ``count`` notebooks through Jupyter while no S3 server runs, then start
+    one (and its bucket); returns the sources of the versions that landed, oldest first.
+
+    ``archiving`` is the config line that turns nbvc on (hook or contents manager).
+    """
+    import json
+
+    from .conftest import s3_client
+    from .s3server import MotoServer
+
+    port = free_port()
+    config = f"""{archiving}
+c.NbvcSettings.remote = "s3://after-outage"
+c.NbvcSettings.s3_endpoint_url = "http://127.0.0.1:{port}"
+c.NbvcSettings.user = "kylek"
+c.NbvcSettings.retry_delay_max = 1
+"""
+    jupyter = JupyterServer(root, config, env={"NBVC_RETRIES": "1"}).start()
+    server = MotoServer(port=port)
+    try:
+        for n in range(count):
+            nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": f"save {n}",
+                             "id": "c1"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            answer = jupyter.save("outage.ipynb", nb)
+            assert answer.status_code in (200, 201), answer.text
+        server.start()
+        client = s3_client(server.url)
+        client.create_bucket(Bucket="after-outage")
+        client.put_bucket_versioning(Bucket="after-outage",
+                                     VersioningConfiguration={"Status": "Enabled"})
+        key = "workspace/kylek/outage.ipynb"
+
+        def landed() -> list[dict[str, Any]]:
+            found = client.list_object_versions(Bucket="after-outage", Prefix=key).get("Versions", [])
+            return found if len(found) == count else []
+        found = wait_until(landed, timeout=120, what=f"{count} versions after the outage")
+        bodies = [client.get_object(Bucket="after-outage", Key=key, VersionId=v["VersionId"])
+                  ["Body"].read() for v in reversed(found)]
+        return ["".join(json.loads(body)["cells"][0]["source"]) for body in bodies]
+    finally:
+        jupyter.stop()
+        server.stop()

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from .conftest import TEST_ENV, make_bucket, s3_client
-from .jupyterserver import JupyterServer, wait_until
+from .jupyterserver import JupyterServer, saves_through_an_outage, wait_until
 from .s3server import MotoServer
 
 ARCHIVER = """
@@ -258,35 +258,8 @@ c.BookstoreSettings.s3_endpoint_url = "{server.url}"
 
 
 def test_saves_succeed_while_s3_is_down_and_are_pushed_when_it_is_back(tmp_path: Path) -> None:
-    from .s3server import free_port
-
-    port = free_port()
-    config = f"""
-c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"
-c.NbvcSettings.remote = "s3://late-bucket"
-c.NbvcSettings.s3_endpoint_url = "http://127.0.0.1:{port}"
-c.NbvcSettings.user = "kylek"
-c.NbvcSettings.retry_delay_max = 1
-"""
-    jupyter = JupyterServer(tmp_path, config, env={"NBVC_RETRIES": "1"}).start()
-    server = MotoServer(port=port)
-    try:
-        for n in range(20):
-            assert jupyter.save("offline.ipynb", notebook(f"offline {n}")).status_code in (200, 201)
-        server.start()
-        client = s3_client(server.url)
-        client.create_bucket(Bucket="late-bucket")
-        client.put_bucket_versioning(Bucket="late-bucket",
-                                     VersioningConfiguration={"Status": "Enabled"})
-        key = "workspace/kylek/offline.ipynb"
-        found = wait_until(lambda: len(versions(client, "late-bucket", key)) == 20
-                           and versions(client, "late-bucket", key), timeout=60, what="20 versions")
-        order = ["".join(json.loads(body(client, "late-bucket", key, v["VersionId"]))["cells"][0]["source"])
-                 for v in reversed(found)]
-        assert order == [f"offline {n}" for n in range(20)]
-    finally:
-        jupyter.stop()
-        server.stop()
+    hook = 'c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"'
+    assert saves_through_an_outage(tmp_path, hook, 20) == [f"save {n}" for n in range(20)]
 
 
 def test_a_failing_archive_never_fails_the_save(tmp_path: Path) -> None:
