@@ -591,16 +591,24 @@ def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
 
 
 def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> PullOutcome:
+    if ref is not None:  # an older version: brought back as a new save, like restore
+        from .versions import restore
+
+        done = restore(workspace, str(workspace.abspath(rel)), ref, f"pulled {ref}")
+        return PullOutcome(rel, "updated" if done["status"] == "saved" else "up-to-date",
+                           done["restored_version_id"] or "",
+                           "your unsaved changes were saved first" if done["saved_first"] else "")
     index = workspace.index
     remote = index.one("SELECT * FROM remote_latest WHERE path=?", [rel])
-    if ref is None and (remote is None or remote["deleted"]):
+    if remote is None or remote["deleted"]:
         return PullOutcome(rel, "failed", detail="not in the bucket (deleted or never pushed)")
-    target = _resolve_pull_ref(workspace, rel, ref, remote)
-    saved_first = _save_local_changes(workspace, rel)
-    head = index.head(rel)
-    pending = index.pending({rel})
-    moved = head is None or head["version_id"] != remote["version_id"] if remote else False
-    if pending and moved and ref is None:
+    target = index.one("SELECT * FROM saves WHERE path=? AND version_id=?",
+                       [rel, remote["version_id"]])
+    if target is None:
+        raise NotFound(f"{rel}: the remote latest version is not in the index; run 'nbvc fetch'")
+    saved_first, current = _save_local_changes(workspace, rel)
+    head, pending = index.head(rel), index.pending({rel})
+    if pending and (head is None or head["version_id"] != remote["version_id"]):
         if not force:
             return PullOutcome(
                 rel, "conflict", remote["version_id"],
@@ -612,44 +620,27 @@ def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> P
                 "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
                 [rel],
             )
-    path = workspace.abspath(rel)
-    current = digest_file(path).sha256 if path.exists() else None
     if current != target["sha256"]:
         workspace.replace_working_file(rel, target)
-    if ref is not None:
-        result = workspace.record_digest(rel, digest_file(path), f"pulled {target['version_id']}")
-        version_row = result.version
-    else:
-        version_row = target
-        index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
-    index.remember_stat(rel, path.stat(), version_row["sha256"], version_row["md5"],
-                        base=version_row["sha256"])
-    status = "up-to-date" if current == target["sha256"] else "updated"
-    return PullOutcome(rel, status, target["version_id"],
+    index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
+    index.remember_stat(rel, workspace.abspath(rel).stat(), target["sha256"], target["md5"],
+                        base=target["sha256"])
+    return PullOutcome(rel, "up-to-date" if current == target["sha256"] else "updated",
+                       target["version_id"],
                        "your unsaved changes were saved first" if saved_first else "")
 
 
-def _resolve_pull_ref(workspace: Workspace, rel: str, ref: str | None,
-                      remote: dict[str, Any] | None) -> dict[str, Any]:
-    from .refs import resolve_ref
-
-    if ref is None:
-        row = workspace.index.one(
-            "SELECT * FROM saves WHERE path=? AND version_id=?", [rel, remote["version_id"]]
-        ) if remote else None
-        if row is None:
-            raise NotFound(f"{rel}: the remote latest version is not in the index; run 'nbvc fetch'")
-        return row
-    return resolve_ref(workspace.index, rel, ref)
-
-
-def _save_local_changes(workspace: Workspace, rel: str) -> bool:
-    """Save the working file if its bytes differ from its base (never lose work)."""
+def _save_local_changes(workspace: Workspace, rel: str) -> tuple[bool, str | None]:
+    """Save the working file if its bytes differ from its base (never lose work);
+    returns whether it did, and the sha256 the working file holds (None: no file)."""
     path = workspace.abspath(rel)
-    if not path.is_file() or digest_file(path).sha256 == workspace.index.base(rel):
-        return False
+    if not path.is_file():
+        return False, None
+    current = digest_file(path).sha256
+    if current == workspace.index.base(rel):
+        return False, current
     kept = workspace.preserve(rel, "saved by nbvc before pull")
-    return kept is not None and kept.status == "saved"
+    return kept is not None and kept.status == "saved", current
 
 
 # -- status ----------------------------------------------------------------------------

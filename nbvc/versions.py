@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import NotFound
+from .notebook import Digest
 from .refs import resolve_ref
 from .workspace import Workspace
 
@@ -25,7 +26,8 @@ def show(workspace: Workspace, user_path: str, ref: str | None = None) -> tuple[
     return row, workspace.version_bytes(row)
 
 
-def restore(workspace: Workspace, user_path: str, ref: str) -> dict[str, Any]:
+def restore(workspace: Workspace, user_path: str, ref: str, message: str | None = None
+            ) -> dict[str, Any]:
     """Bring an old version back as the working file, itself recorded as a new save.
 
     The current working file is saved first (even if it is not a valid notebook),
@@ -34,14 +36,10 @@ def restore(workspace: Workspace, user_path: str, ref: str) -> dict[str, Any]:
     rel = workspace.relpath(user_path)
     target = resolve_ref(workspace.index, rel, ref)
     kept = workspace.preserve(rel, f"saved by nbvc before restoring {target['sha256'][:8]}")
-    workspace.replace_working_file(rel, target)
-    path = workspace.abspath(rel)
-    before = path.stat()
-    from .notebook import digest_file
-
-    digest = digest_file(path)
-    result = workspace.record_digest(rel, digest, f"restored {target['sha256'][:8]}")
-    workspace.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
+    workspace.replace_working_file(rel, target)  # verified: its bytes are the target's
+    digest = Digest(target["sha256"], target["md5"], target["size"])
+    result = workspace.record_digest(rel, digest, message or f"restored {target['sha256'][:8]}",
+                                     stat=workspace.abspath(rel).stat())
     return {
         "path": rel,
         "restored": target["sha256"],

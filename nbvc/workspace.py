@@ -275,13 +275,17 @@ class Workspace:
             candidate.stat))
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
-                      force: bool = False) -> SaveResult:
+                      force: bool = False, stat: os.stat_result | None = None) -> SaveResult:
         """Add a save for content already in the object store, unless it is unchanged
-        (``force``: even then, e.g. the first version under a new name)."""
+        (``force``: even then, e.g. the first version under a new name). ``stat``, the
+        working file's, makes this content its base in the same transaction."""
         last = self.index.last_save(rel)
         if last is not None and not force and self.index.base(rel, last) == digest.sha256:
+            if stat is not None:
+                self.index.remember_stat(rel, stat, digest.sha256, digest.md5, base=digest.sha256)
             return SaveResult(rel, "unchanged", last)
-        return SaveResult(rel, "saved", self.index.insert_save(self._save_row(rel, digest, message, last)))
+        row = self.index.insert_save(self._save_row(rel, digest, message, last), stat)
+        return SaveResult(rel, "saved", row)
 
     def _save_row(self, rel: str, digest: Digest, message: str | None,
                   last: dict[str, Any] | None) -> dict[str, Any]:
@@ -321,9 +325,7 @@ class Workspace:
             return None
         before = path.stat()
         digest = self.objects.ingest_file(path)
-        result = self.record_digest(rel, digest, message, force=force)
-        self.index.remember_stat(rel, before, digest.sha256, digest.md5, base=digest.sha256)
-        return result
+        return self.record_digest(rel, digest, message, force=force, stat=before)
 
     def replace_working_file(self, rel: str, row: dict[str, Any]) -> None:
         """Write a version's bytes over the working file: verified, then renamed in."""
