@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import EXIT_CODES, NbvcError
+from .errors import EXIT_CODES, NbvcError, RemoteError
 
 app = typer.Typer(
     name="nbvc",
@@ -276,10 +276,15 @@ def log(
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
     ws = workspace()
+    try:
+        ws.complete_history(ws.relpath(path))
+    except RemoteError as exc:  # offline: history still shows, hashes read later
+        err.print(f"[yellow]warning:[/] {exc.message}; versions fetched without their "
+                  "metadata show no hash", soft_wrap=True)
     if as_json:
-        emit_json(ws.log_records(path, limit))
+        emit_json(ws.log_records(path, limit, describe=False))
         return
-    rel, rows = ws.log_summary(path, limit)
+    rel, rows = ws.log_summary(path, limit, describe=False)
     published = {p["source_version_id"] for p in ws.index.publishes_of(rel)
                  if p["state"] == "published"}
     notes = {"delete": " (deleted)", "shelved": " (shelved)"}
@@ -381,21 +386,28 @@ def push(
 
 
 @app.command()
-def fetch(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
+def fetch(
+    paths: PathsArg = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Read every version's metadata now (default: each notebook's latest; "
+                       "older ones on first use, e.g. by log)")] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Learn the remote's versions (other machines' pushes, a lost index) into the index.
 
     [b]Example[/b]: nbvc fetch && nbvc status
     """
     from . import sync
 
-    report = sync.fetch(workspace(), paths or None)
+    report = sync.fetch(workspace(), paths or None, full=full)
     if as_json:
         emit_json(report.summary())
         return
     for key in report.refused:
         err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally", soft_wrap=True)
-    out.print(f"{report.listed} versions listed, {report.learned} new, {report.adopted} adopted, "
-              f"{report.deleted} delete markers in {report.seconds:.2f}s")
+    later = f" ({report.sketched} described on first use)" if report.sketched else ""
+    out.print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
+              f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
 
 
 @app.command()

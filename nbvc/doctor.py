@@ -142,7 +142,7 @@ def repair(workspace: Workspace) -> list[Check]:
 
     found = [_repair_index(workspace), _repair_objects(workspace)]
     try:
-        report = fetch(workspace)
+        report = fetch(workspace, full=True)  # a rebuild reads every version's metadata
         found.append(Check("fetch", "ok", f"{report.listed} remote versions, {report.learned} relearned"))
     except NbvcError as exc:
         found.append(Check("fetch", "warn", f"history not rebuilt from the remote: {exc.message}",

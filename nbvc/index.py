@@ -217,15 +217,19 @@ class Index:
     def insert_save(self, row: dict[str, Any], stat: Any = None) -> dict[str, Any]:
         """Record a save (and, with ``stat``, the working file it came from as its base)
         in one transaction; returns the full row."""
-        full = {**self.SAVE_DEFAULTS, **row}
         with self.transaction():
-            columns = ", ".join(full)
-            cursor = self.conn.execute(
-                f"INSERT INTO saves ({columns}) VALUES ({', '.join('?' * len(full))})",
-                tuple(full.values()),
-            )
+            full = self.add_save(row)
             if stat is not None:
                 self._remember_stat(row["path"], stat, row["sha256"], row["md5"], row["sha256"])
+        return full
+
+    def add_save(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert a saves row inside the caller's transaction; returns it with its id."""
+        full = {**self.SAVE_DEFAULTS, **row}
+        cursor = self.conn.execute(
+            f"INSERT INTO saves ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
+            tuple(full.values()),
+        )
         return {**full, "id": cursor.lastrowid}
 
     def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
@@ -257,6 +261,35 @@ class Index:
 
     def paths(self) -> list[str]:
         return [r["path"] for r in self.rows("SELECT DISTINCT path FROM saves ORDER BY path")]
+
+    # -- sketches: remote versions whose metadata is not read yet ------------------
+
+    def sketches(self, path: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM saves WHERE sha256='' AND kind='save'"
+        return self.rows(sql + " AND path=?", [path]) if path else self.rows(sql)
+
+    def has_sketches(self, path: str) -> bool:
+        return self.one("SELECT 1 AS x FROM saves WHERE sha256='' AND kind='save' AND path=? "
+                        "LIMIT 1", [path]) is not None
+
+    def complete_sketch(self, row: dict[str, Any]) -> None:
+        """Fill a sketch in from its metadata. When the metadata names a save this
+        index holds unpushed (a killed push had landed it), that save is adopted."""
+        with self.transaction():
+            mine = self.one("SELECT id, version_id FROM saves WHERE uid=?", [row["uid"]])
+            if mine is not None and mine["id"] != row["id"]:
+                if mine["version_id"] is None:
+                    self.conn.execute(
+                        "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
+                        (row["key"], row["version_id"], row["etag"], row["pushed_at"], mine["id"]))
+                    self.conn.execute("DELETE FROM saves WHERE id=?", [row["id"]])
+                    return
+                row = {**row, "uid": f"s3:{row['version_id']}"}  # the same save id twice
+            self.conn.execute(
+                "UPDATE saves SET uid=?, sha256=?, saved_at=?, author=?, host=?, parent_uid=?, "
+                "message=? WHERE id=?",
+                (row["uid"], row["sha256"], row["saved_at"], row["author"], row["host"],
+                 row["parent_uid"], row["message"], row["id"]))
 
     # -- stat cache ------------------------------------------------------------
 
@@ -323,9 +356,12 @@ class Index:
             self._set_head(path, key, version_id, etag, when)
 
     def _set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
-        self.db["heads"].upsert(
-            {"path": path, "key": key, "version_id": version_id, "etag": etag, "seen_at": when},
-            pk="path",
+        # plain SQL: this runs once per pushed save, from every upload thread
+        self.conn.execute(
+            "INSERT INTO heads (path, key, version_id, etag, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET key=excluded.key, version_id=excluded.version_id, "
+            "etag=excluded.etag, seen_at=excluded.seen_at",
+            (path, key, version_id, etag, when),
         )
         self.conn.execute(
             "UPDATE remote_latest SET version_id=?, etag=?, deleted=0 WHERE path=?",

@@ -21,7 +21,7 @@ DEFAULT_URL_EXPIRY = 3600
 
 def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> dict[str, Any]:
     """The index row of the version to publish, pushing it first when it is not yet."""
-    row = resolve_ref(workspace.index, rel, ref or "latest")
+    row = resolve_ref(workspace, rel, ref or "latest")
     if row["version_id"] is None:
         report = push(workspace, [str(workspace.abspath(rel))], save_first=False, wait=120)
         if not report.ok:
@@ -115,7 +115,7 @@ def presigned_url(workspace: Workspace, user_path: str, ref: str | None = None, 
         key = workspace.published_key(rel)
         version_id = ref or workspace.store.head(key).version_id
     else:
-        row = resolve_ref(workspace.index, rel, ref or "latest")
+        row = resolve_ref(workspace, rel, ref or "latest")
         if row["version_id"] is None:
             raise UsageError(f"{rel}: version {row['sha256'][:8]} is not pushed",
                              hint=f"run 'nbvc push {rel}' first")

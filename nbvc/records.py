@@ -9,8 +9,8 @@ def version_record(row: dict[str, Any]) -> dict[str, Any]:
     """One version, with the stable field names documented in docs/cli.md."""
     return {
         "path": row["path"],
-        "short": row["sha256"][:8],
-        "sha256": row["sha256"],
+        "short": row["sha256"][:8] or None,  # None: fetched, metadata not read yet
+        "sha256": row["sha256"] or None,
         "size": row["size"],
         "saved_at": row["saved_at"],
         "author": row["author"],

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, UsageError
-from .index import Index
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 MIN_HASH_PREFIX = 7
 BACK = re.compile(r"~(\d+)")
@@ -26,11 +28,14 @@ class AmbiguousRef(UsageError):
     """Several versions match the ref."""
 
 
-def resolve_ref(index: Index, path: str, ref: str) -> dict[str, Any]:
-    """The index row of the version of ``path`` that ``ref`` names."""
+def resolve_ref(workspace: Workspace, path: str, ref: str) -> dict[str, Any]:
+    """The index row of the version of ``path`` that ``ref`` names (versions fetched
+    without their metadata are described first: a hash prefix may name one)."""
     ref = ref.strip()
     if not ref:
         raise UsageError("empty version ref", hint="use a VersionId, a hash prefix, latest or ~N")
+    workspace.complete_history(path)
+    index = workspace.index
     history = [r for r in index.history(path) if r["kind"] != "delete"]
     if not history:
         raise UnknownRef(f"{path}: no versions recorded")

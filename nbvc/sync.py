@@ -18,47 +18,18 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
 from .errors import ConflictError, NbvcError, NotFound, RemoteError, WorkspaceError
 from .keys import UnsafeKey, relpath_for
-from .notebook import digest_bytes, digest_file
+from .notebook import digest_file
+from .remote_versions import UNKNOWN, describe_all, keep_order, listed_row, read_metadata, save_metadata
 from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
 from .workspace import SaveResult, Workspace, utcnow
 
-META_PREFIX = "nbvc-"
-MAX_MESSAGE = 512
-
 Progress = Callable[[int], None]
-
-
-# -- version metadata: what lets the bucket alone rebuild history --------------------
-
-
-def save_metadata(row: dict[str, Any]) -> dict[str, str]:
-    """Object metadata of a pushed save (values percent-encoded: headers are ASCII)."""
-    fields = {
-        "sha256": row["sha256"],
-        "save-id": row["uid"],
-        "parent": row["parent_uid"] or "",
-        "saved-at": row["saved_at"],
-        "author": row["author"],
-        "host": row["host"],
-        "message": (row["message"] or "")[:MAX_MESSAGE],
-    }
-    return {META_PREFIX + k: quote(v, safe="") for k, v in fields.items() if v}
-
-
-def read_metadata(metadata: dict[str, str]) -> dict[str, str]:
-    """The nbvc fields of an object's metadata, decoded (keys without the prefix)."""
-    return {
-        k[len(META_PREFIX):]: unquote(v)
-        for k, v in metadata.items()
-        if k.lower().startswith(META_PREFIX)
-    }
 
 
 # -- push ------------------------------------------------------------------------------
@@ -277,7 +248,7 @@ def push(
     # the saving thread does many short system calls between 16 upload threads:
     # a short GIL switch interval keeps it from queueing 5 ms behind them each time
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.0005))
+    sys.setswitchinterval(float(os.environ.get("SWI", "0.0005")))
     try:
         return _push(workspace, paths, report, started, jobs=jobs, dry_run=dry_run, force=force,
                      save_first=save_first, progress=progress, wait=wait)
@@ -302,8 +273,8 @@ def _push(workspace: Workspace, paths: list[str] | None, report: PushReport, sta
                 if save_first:
                     for result in workspace.save_each(paths):
                         report.saved.append(result)
-                        if result.status == "saved":
-                            uploads.submit(workspace.index.pending({result.path}))
+                        if result.status == "saved":  # earlier saves of it went first
+                            uploads.submit([result.version])
             report.outcomes = uploads.outcomes()
     report.seconds = time.perf_counter() - started
     return report
@@ -397,13 +368,15 @@ class FetchReport:
 
     listed: int = 0
     learned: int = 0
+    sketched: int = 0  # learned from the listing alone: metadata read on first use
     adopted: int = 0
     deleted: int = 0
     refused: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
-        return {"listed": self.listed, "learned": self.learned, "adopted": self.adopted,
+        return {"listed": self.listed, "learned": self.learned, "sketched": self.sketched,
+                "adopted": self.adopted,
                 "deleted": self.deleted, "refused": self.refused, "seconds": round(self.seconds, 3)}
 
 
@@ -422,19 +395,52 @@ def _prefixes(workspace: Workspace, paths: list[str] | None) -> list[str]:
     return prefixes
 
 
-def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | None = None) -> FetchReport:
+def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | None = None,
+          full: bool = False) -> FetchReport:
     """Learn every remote version under the workspace prefix into the index.
 
-    Versions this index knows are matched by VersionId at no cost; the rest are
-    read with one HEAD each (their metadata names the save), in parallel.
+    Versions this index knows are matched by VersionId at no cost. Of the rest, each
+    notebook's latest version (and any that may be an unpushed save of this
+    workspace) is described from its metadata at once, one HEAD each, in parallel;
+    older ones are recorded from the listing and described on first use, or now
+    with ``full`` (see :mod:`nbvc.remote_versions`).
     """
     started = time.perf_counter()
     report = FetchReport()
     index = workspace.index
     known = {(r["key"], r["version_id"]) for r in index.rows(
         "SELECT key, version_id FROM saves WHERE version_id IS NOT NULL")}
-    unknown: list[tuple[str, ObjectVersion]] = []
+    maybe_mine = {(r["path"], r["md5"], r["size"]) for r in index.pending()}
+    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     latest: dict[str, ObjectVersion] = {}
+    to_describe: list[dict[str, Any]] = []
+    for rel, version in _listed(workspace, paths, report):
+        if version.is_latest:
+            latest[rel] = version
+        if (version.key, version.version_id) in known:
+            continue
+        row = listed_row(rel, version)
+        by_key[version.key].append(row)
+        if row["kind"] == "save" and (full or version.is_latest
+                                      or (rel, version.etag, version.size) in maybe_mine):
+            to_describe.append(row)
+    described = {id(old): new for old, new in zip(to_describe, describe_all(workspace, to_describe, jobs),
+                                                  strict=True)}
+    rows = []
+    for listed in by_key.values():
+        listed = [described.get(id(r), r) for r in listed]
+        keep_order(listed)
+        rows.extend(listed)
+    report.sketched = sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
+    _record_fetched(workspace, rows, latest, report)
+    _adopt_heads(workspace, latest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _listed(workspace: Workspace, paths: list[str] | None,
+            report: FetchReport) -> Iterator[tuple[str, ObjectVersion]]:
+    """Notebook versions under the prefixes, newest first per key; unsafe keys refused."""
     for prefix in _prefixes(workspace, paths):
         for version in workspace.store.list_versions(prefix):
             if not prefix.endswith("/") and version.key != prefix:
@@ -443,56 +449,10 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
             if not version.key.endswith(".ipynb"):
                 continue  # not a notebook (e.g. doctor's probe objects)
             try:
-                rel = relpath_for(workspace.settings.workspace_prefix, version.key)
+                yield relpath_for(workspace.settings.workspace_prefix, version.key), version
             except UnsafeKey:
                 if version.key not in report.refused:
                     report.refused.append(version.key)
-                continue
-            if version.is_latest:
-                latest[rel] = version
-            if (version.key, version.version_id) not in known:
-                unknown.append((rel, version))
-    workers = max(1, min(jobs or workspace.settings.jobs, len(unknown) or 1))
-    with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-fetch") as pool:
-        rows = list(pool.map(lambda item: _describe(workspace, *item), unknown))
-    _record_fetched(workspace, rows, latest, report)
-    _adopt_heads(workspace, latest)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _describe(workspace: Workspace, rel: str, version: ObjectVersion) -> dict[str, Any]:
-    """An index row for a remote version this index has not seen."""
-    modified = version.last_modified.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    base = {"path": rel, "key": version.key, "version_id": version.version_id,
-            "etag": version.etag, "pushed_at": modified}
-    if version.is_delete_marker:
-        return {**base, "uid": f"delete:{version.version_id}", "kind": "delete", "sha256": "",
-                "md5": "", "size": 0, "saved_at": modified,
-                "author": "", "host": "", "parent_uid": None, "message": None}
-    meta = read_metadata(workspace.store.head(version.key, version.version_id).metadata)
-    sha256 = meta.get("sha256") or _download_and_hash(workspace, version)
-    return {
-        **base,
-        "uid": meta.get("save-id") or f"s3:{version.version_id}",
-        "kind": "save",
-        "sha256": sha256,
-        "md5": version.etag,
-        "size": version.size,
-        "saved_at": meta.get("saved-at") or modified,
-        "author": meta.get("author", "unknown"),
-        "host": meta.get("host", "unknown"),
-        "parent_uid": meta.get("parent") or None,
-        "message": meta.get("message") or None,
-    }
-
-
-def _download_and_hash(workspace: Workspace, version: ObjectVersion) -> str:
-    """A version written by another tool carries no sha256: fetch its bytes once."""
-    data = workspace.store.get(version.key, version.version_id)
-    digest = digest_bytes(data)
-    workspace.objects.ingest_bytes(data, digest)
-    return digest.sha256
 
 
 def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
@@ -505,7 +465,7 @@ def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
             if mine is None:
                 if row["kind"] == "delete":
                     row["saved_at"] = _after_last(index, row["path"], row["saved_at"])
-                index.db["saves"].insert(row)
+                index.add_save(row)
                 report.learned += row["kind"] == "save"
                 report.deleted += row["kind"] == "delete"
             elif mine["version_id"] is None:  # our own save, landed by a killed push

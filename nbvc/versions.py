@@ -22,7 +22,7 @@ class Side:
 def show(workspace: Workspace, user_path: str, ref: str | None = None) -> tuple[dict[str, Any], bytes]:
     """A version's row and exact bytes (default: the newest version)."""
     rel = workspace.relpath(user_path)
-    row = resolve_ref(workspace.index, rel, ref or "latest")
+    row = resolve_ref(workspace, rel, ref or "latest")
     return row, workspace.version_bytes(row)
 
 
@@ -34,7 +34,7 @@ def restore(workspace: Workspace, user_path: str, ref: str, message: str | None 
     so restoring never loses it.
     """
     rel = workspace.relpath(user_path)
-    target = resolve_ref(workspace.index, rel, ref)
+    target = resolve_ref(workspace, rel, ref)
     kept = workspace.preserve(rel, f"saved by nbvc before restoring {target['sha256'][:8]}")
     workspace.replace_working_file(rel, target)  # verified: its bytes are the target's
     digest = Digest(target["sha256"], target["md5"], target["size"])
@@ -55,7 +55,7 @@ def diff_sides(workspace: Workspace, user_path: str, ref_a: str | None = None,
     rel = workspace.relpath(user_path)
 
     def version(ref: str) -> Side:
-        row = resolve_ref(workspace.index, rel, ref)
+        row = resolve_ref(workspace, rel, ref)
         return Side(f"{rel}@{row['sha256'][:8]}", workspace.version_bytes(row))
 
     a = version(ref_a or "latest")

@@ -342,19 +342,33 @@ class Workspace:
 
     # -- history ---------------------------------------------------------------
 
-    def log_summary(self, user_path: str, limit: int | None = None) -> tuple[str, list[tuple]]:
-        """The rows ``nbvc log`` prints (see :meth:`Index.history_summary`)."""
+    def complete_history(self, rel: str) -> int:
+        """Read the metadata of versions of ``rel`` that fetch learned from a listing
+        alone (a query when there are none: no network, no boto3)."""
+        if not self.index.has_sketches(rel):
+            return 0
+        from .remote_versions import complete
+
+        return complete(self, rel)
+
+    def log_summary(self, user_path: str, limit: int | None = None,
+                    describe: bool = True) -> tuple[str, list[tuple]]:
+        """The rows ``nbvc log`` prints (see :meth:`Index.history_summary`);
+        ``describe``: first read the metadata of versions fetched without it."""
         rel = self.relpath(user_path)
+        if describe:
+            self.complete_history(rel)
         rows = self.index.history_summary(rel, limit)
         if not rows:
             raise NotFound(f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one")
         return rel, rows
 
-    def log_records(self, user_path: str, limit: int | None = None) -> list[dict[str, Any]]:
+    def log_records(self, user_path: str, limit: int | None = None,
+                    describe: bool = True) -> list[dict[str, Any]]:
         """Versions as documented JSON records, each with the publishes made of it."""
         from .records import version_record
 
-        rows = self.log(user_path, limit)
+        rows = self.log(user_path, limit, describe=describe)
         publishes: dict[str, list[dict[str, Any]]] = {}
         for p in self.index.publishes_of(rows[0]["path"]):
             if p["state"] == "published":
@@ -364,9 +378,12 @@ class Workspace:
                      "published_at": p["published_at"]})
         return [{**version_record(r), "published": publishes.get(r["version_id"], [])} for r in rows]
 
-    def log(self, user_path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
-        """Versions of one notebook, newest first."""
+    def log(self, user_path: str, limit: int | None = None, offset: int = 0,
+            describe: bool = True) -> list[dict]:
+        """Versions of one notebook, newest first (``describe``: as in :meth:`log_summary`)."""
         rel = self.relpath(user_path)
+        if describe:
+            self.complete_history(rel)
         rows = self.index.history(rel, limit, offset)
         if not rows and offset == 0:
             raise NotFound(

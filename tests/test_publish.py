@@ -103,17 +103,17 @@ def test_published_lists_version_source_sha_and_who(ws: Workspace) -> None:
 def test_refs_resolve_version_id_hash_prefix_latest_and_back(ws: Workspace) -> None:
     nb = three_versions(ws)
     history = ws.log(str(nb))
-    assert resolve_ref(ws.index, "nb.ipynb", "latest")["uid"] == history[0]["uid"]
-    assert resolve_ref(ws.index, "nb.ipynb", "~2")["uid"] == history[2]["uid"]
-    assert resolve_ref(ws.index, "nb.ipynb", history[1]["version_id"])["uid"] == history[1]["uid"]
-    assert resolve_ref(ws.index, "nb.ipynb", history[1]["sha256"][:7])["uid"] == history[1]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", "latest")["uid"] == history[0]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", "~2")["uid"] == history[2]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", history[1]["version_id"])["uid"] == history[1]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", history[1]["sha256"][:7])["uid"] == history[1]["uid"]
 
 
 @pytest.mark.parametrize("ref", ["~3", "deadbeefcafe", "no-such-version", "abc"])
 def test_unknown_refs_fail_and_list_candidates(ws: Workspace, ref: str) -> None:
     three_versions(ws)
     with pytest.raises(UnknownRef) as caught:
-        resolve_ref(ws.index, "nb.ipynb", ref)
+        resolve_ref(ws, "nb.ipynb", ref)
     assert caught.value.hint or "goes back past" in caught.value.message
 
 
@@ -122,14 +122,14 @@ def test_a_version_of_another_notebook_is_named_as_such(ws: Workspace) -> None:
     other = three_versions(ws, "other.ipynb")
     foreign = ws.log(str(other))[0]["version_id"]
     with pytest.raises(UnknownRef, match="is a version of other.ipynb"):
-        resolve_ref(ws.index, "nb.ipynb", foreign)
+        resolve_ref(ws, "nb.ipynb", foreign)
 
 
 def test_an_ambiguous_hash_prefix_lists_the_candidates(ws: Workspace, monkeypatch) -> None:
     three_versions(ws)
     ws.index.db.execute("UPDATE saves SET sha256='abcdef1' || substr(sha256, 8)")
     with pytest.raises(AmbiguousRef, match="matches 3 versions"):
-        resolve_ref(ws.index, "nb.ipynb", "abcdef1")
+        resolve_ref(ws, "nb.ipynb", "abcdef1")
 
 
 def test_show_returns_the_exact_bytes_of_a_version(ws: Workspace) -> None:

@@ -210,6 +210,87 @@ def test_a_deleted_index_is_rebuilt_by_fetch(ws: Workspace) -> None:
     assert [s.state for s in sync.status(rebuilt)] == ["clean"]
 
 
+def push_versions(ws: Workspace, rel: str, count: int) -> None:
+    for n in range(count):
+        write_notebook(ws.root / rel, f"version {n}")
+        sync.push(ws)
+
+
+def test_fetch_heads_only_each_notebooks_latest_version(ws: Workspace, other: Workspace) -> None:
+    push_versions(ws, "a.ipynb", 3)
+    push_versions(ws, "b.ipynb", 2)
+    counts = count_requests(other)
+    report = sync.fetch(other)
+    assert (report.learned, report.sketched) == (5, 3)
+    assert counts["HeadObject"] == 2
+    latest, *older = other.index.history("a.ipynb")
+    assert latest["sha256"] == ws.index.last_save("a.ipynb")["sha256"]
+    assert [r["sha256"] for r in older] == ["", ""]
+    assert [r["version_id"] for r in other.index.history("a.ipynb")] == [
+        r["version_id"] for r in ws.index.history("a.ipynb")]
+
+
+def test_log_reads_the_metadata_fetch_left_for_later(ws: Workspace, other: Workspace) -> None:
+    push_versions(ws, "a.ipynb", 3)
+    sync.fetch(other)
+    keep = ("uid", "sha256", "saved_at", "author", "host", "parent_uid", "version_id")
+    assert [{k: r[k] for k in keep} for r in other.log(str(other.root / "a.ipynb"))] == [
+        {k: r[k] for k in keep} for r in ws.log(str(ws.root / "a.ipynb"))]
+    assert other.index.sketches() == []
+
+
+def test_a_hash_prefix_names_a_version_fetched_without_metadata(ws: Workspace,
+                                                                other: Workspace) -> None:
+    from nbvc.versions import show
+
+    push_versions(ws, "a.ipynb", 3)
+    oldest = ws.index.history("a.ipynb")[-1]
+    sync.fetch(other)
+    row, data = show(other, str(other.root / "a.ipynb"), oldest["sha256"][:7])
+    assert row["version_id"] == oldest["version_id"]
+    assert source_of(data) == "version 0"
+
+
+def test_fetch_full_reads_every_versions_metadata_now(ws: Workspace, other: Workspace) -> None:
+    push_versions(ws, "a.ipynb", 3)
+    report = sync.fetch(other, full=True)
+    assert (report.learned, report.sketched) == (3, 0)
+    assert other.index.sketches() == []
+
+
+def test_fetch_adopts_a_landed_unrecorded_save_even_under_a_newer_version(
+    ws: Workspace, other: Workspace
+) -> None:
+    nb = write_notebook(ws.root / "a.ipynb", "1")
+    sync.push(ws)
+    write_notebook(nb, "2")
+    ws.save([str(nb)])
+    pending = ws.index.pending()[0]
+    # the PUT lands, the process dies before the index hears of it, then another
+    # machine pushes on top: the landed save is no longer the latest
+    ws.store.put(ws.key("a.ipynb"), ws.objects.path(pending["sha256"]), sha256=pending["sha256"],
+                 metadata=sync.save_metadata(pending))
+    write_notebook(other.root / "a.ipynb", "3")
+    assert [o.status for o in sync.push(other, force=True).outcomes] == ["uploaded"]
+    report = sync.fetch(ws)
+    assert report.adopted == 1
+    assert ws.index.pending() == []
+    assert len(bucket_versions(ws, "a.ipynb")) == 3
+
+
+def test_log_offline_still_lists_versions_fetched_without_metadata(
+    tmp_path: Path, ws: Workspace, other: Workspace
+) -> None:
+    push_versions(ws, "a.ipynb", 2)
+    sync.fetch(other)
+    result = run_nbvc("log", "a.ipynb", cwd=other.root, env={"NBVC_ENDPOINT_URL": "http://127.0.0.1:9",
+                                                               "NBVC_RETRIES": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout.count(ws.index.last_save("a.ipynb")["version_id"]) == 1
+    assert len(result.stdout.strip().splitlines()) == 3  # header and two versions
+
+
 def test_fetch_understands_delete_markers(ws: Workspace) -> None:
     write_notebook(ws.root / "a.ipynb", "1")
     sync.push(ws)

@@ -58,8 +58,11 @@ def test_a_deleted_index_is_rebuilt_by_fetch(tmp_path: Path, moto_server) -> Non
     for path in ws.nbvc_dir.glob("index.db*"):
         path.unlink()
     assert nbvc(ws.root, "fetch").returncode == 0
-    assert history_of(ws.root) == history
+    assert [(p, v) for p, v, _ in history_of(ws.root)] == [(p, v) for p, v, _ in history]
     assert nbvc(ws.root, "status", "--json").stdout.count('"clean"') == 4
+    for path in sorted({p for p, _, _ in history}):  # log reads the older versions' metadata
+        assert nbvc(ws.root, "log", path).returncode == 0
+    assert history_of(ws.root) == history
 
 
 def test_missing_and_half_written_objects_are_restored_from_the_bucket(tmp_path: Path,

@@ -126,7 +126,7 @@ def _workspace(tmp_path_factory) -> Workspace:  # noqa: ANN001
 def test_any_ref_resolves_to_a_version_of_that_notebook_or_fails_cleanly(tmp_path_factory, ref: str) -> None:
     ws = _WS.get("ws") or _WS.setdefault("ws", _workspace(tmp_path_factory))
     try:
-        row = resolve_ref(ws.index, "a.ipynb", ref)
+        row = resolve_ref(ws, "a.ipynb", ref)
     except (UnknownRef, AmbiguousRef) as exc:
         assert exc.message and "\n" not in exc.message
         return

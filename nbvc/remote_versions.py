@@ -1,0 +1,131 @@
+"""Remote versions as index rows: described from their metadata, or sketched from a
+listing alone and described on first use.
+
+Every pushed save carries its metadata (content hash, save id, parent, time,
+author, host, message), so the bucket alone can rebuild history. Reading it costs
+one HEAD per version; a listing gives a thousand versions per request. So
+``fetch`` describes what it must at once (each notebook's latest version, delete
+markers, and versions that may be this workspace's own saves) and records the
+rest as *sketches*: VersionId, ETag, size and time, no hash yet. History is then
+complete in order and VersionIds; a sketch's metadata is read (one HEAD, in
+parallel) the first time a command needs it, like a partial clone in git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from .notebook import digest_bytes
+from .store import ObjectVersion
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+META_PREFIX = "nbvc-"
+MAX_MESSAGE = 512
+#: the sha256 of a sketch: not known until its metadata is read
+UNKNOWN = ""
+
+
+def save_metadata(row: dict[str, Any]) -> dict[str, str]:
+    """Object metadata of a pushed save (values percent-encoded: headers are ASCII)."""
+    fields = {
+        "sha256": row["sha256"],
+        "save-id": row["uid"],
+        "parent": row["parent_uid"] or "",
+        "saved-at": row["saved_at"],
+        "author": row["author"],
+        "host": row["host"],
+        "message": (row["message"] or "")[:MAX_MESSAGE],
+    }
+    return {META_PREFIX + k: quote(v, safe="") for k, v in fields.items() if v}
+
+
+def read_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """The nbvc fields of an object's metadata, decoded (keys without the prefix)."""
+    return {
+        k[len(META_PREFIX):]: unquote(v)
+        for k, v in metadata.items()
+        if k.lower().startswith(META_PREFIX)
+    }
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def listed_row(rel: str, version: ObjectVersion) -> dict[str, Any]:
+    """What the listing alone says of a version: a sketch (or a delete marker)."""
+    modified = iso(version.last_modified)
+    row = {"path": rel, "key": version.key, "version_id": version.version_id,
+           "etag": version.etag, "pushed_at": modified, "saved_at": modified,
+           "size": version.size, "parent_uid": None, "message": None}
+    if version.is_delete_marker:
+        return {**row, "uid": f"delete:{version.version_id}", "kind": "delete", "sha256": "",
+                "md5": "", "size": 0, "author": "", "host": ""}
+    return {**row, "uid": f"s3:{version.version_id}", "kind": "save", "sha256": UNKNOWN,
+            "md5": version.etag, "author": "", "host": ""}
+
+
+def described(workspace: Workspace, row: dict[str, Any]) -> dict[str, Any]:
+    """A sketch completed from its version's metadata (one HEAD). A version written
+    by another tool has no hash in its metadata: its bytes are fetched once and kept."""
+    meta = read_metadata(workspace.store.head(row["key"], row["version_id"]).metadata)
+    sha256 = meta.get("sha256") or _download_and_hash(workspace, row)
+    return {
+        **row,
+        "uid": meta.get("save-id") or f"s3:{row['version_id']}",
+        "sha256": sha256,
+        "saved_at": meta.get("saved-at") or row["saved_at"],
+        "author": meta.get("author", "unknown"),
+        "host": meta.get("host", "unknown"),
+        "parent_uid": meta.get("parent") or None,
+        "message": meta.get("message") or None,
+    }
+
+
+def _download_and_hash(workspace: Workspace, row: dict[str, Any]) -> str:
+    data = workspace.store.get(row["key"], row["version_id"])
+    digest = digest_bytes(data)
+    workspace.objects.ingest_bytes(data, digest)
+    return digest.sha256
+
+
+def describe_all(workspace: Workspace, rows: Iterable[dict[str, Any]],
+                 jobs: int | None = None) -> list[dict[str, Any]]:
+    """:func:`described` for many rows, in parallel (delete markers pass through)."""
+    rows = list(rows)
+    todo = [r for r in rows if r["kind"] == "save"]
+    if not todo:
+        return rows
+    workers = max(1, min(jobs or workspace.settings.jobs, len(todo)))
+    with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-describe") as pool:
+        done = dict(zip((id(r) for r in todo), pool.map(lambda r: described(workspace, r), todo),
+                        strict=True))
+    return [done.get(id(r), r) for r in rows]
+
+
+def keep_order(rows: list[dict[str, Any]]) -> None:
+    """Keep each sketch of one key (listed newest first, timed by the server) older
+    than the version listed above it, whose time may come from the saving machine's
+    clock: history is ordered by time."""
+    newer: str | None = None
+    for row in rows:
+        if row["sha256"] == UNKNOWN and newer is not None and row["saved_at"] >= newer:
+            bumped = datetime.fromisoformat(newer) - timedelta(microseconds=1)
+            row["saved_at"] = bumped.isoformat(timespec="microseconds")
+        newer = row["saved_at"]
+
+
+def complete(workspace: Workspace, rel: str | None = None, jobs: int | None = None) -> int:
+    """Read the metadata of every sketch (of one notebook, or all); returns how many."""
+    sketches = workspace.index.sketches(rel)
+    if not sketches:
+        return 0
+    for row in describe_all(workspace, sketches, jobs):
+        workspace.index.complete_sketch(row)
+    return len(sketches)
