@@ -284,22 +284,14 @@ def log(
     if as_json:
         emit_json(ws.log_records(path, limit, describe=False))
         return
-    rel, rows = ws.log_summary(path, limit, describe=False)
-    published = {p["source_version_id"] for p in ws.index.publishes_of(rel)
-                 if p["state"] == "published"}
-    notes = {"delete": " (deleted)", "shelved": " (shelved)"}
-    lines = [
-        (short or "-", saved, human_size(size), who,
-         (version_id or "not pushed") + notes.get(kind, "")
-         + (" published" if version_id in published else ""), message)
-        for short, saved, size, who, version_id, kind, message in rows
-    ]
-    print_columns(("version", "saved", "size", "author", "version id", "message"), lines)
+    _, rows = ws.log_summary(path, limit, describe=False)
+    print_columns(("version", "saved", "size", "author", "version id", "message"), rows)
 
 
 def print_columns(headers: tuple[str, ...], lines: list[tuple[str, ...]]) -> None:
     """A plain aligned table: fast for thousands of rows (rich's Table is not)."""
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    columns = list(zip(*lines, strict=True)) or [()] * len(headers)
+    widths = [max(len(h), *map(len, column)) for h, column in zip(headers, columns, strict=True)]
     bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if out.is_terminal else ("", "", "")
     row = cyan + f"{{:<{widths[0]}}}" + reset + "".join(f"  {{:<{w}}}" for w in widths[1:])
     body = "\n".join(row.format(*line).rstrip() for line in lines)

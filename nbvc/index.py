@@ -217,11 +217,18 @@ class Index:
     def insert_save(self, row: dict[str, Any], stat: Any = None) -> dict[str, Any]:
         """Record a save (and, with ``stat``, the working file it came from as its base)
         in one transaction; returns the full row."""
+        return self.insert_saves([(row, stat)])[0]
+
+    def insert_saves(self, items: list[tuple[dict[str, Any], Any]]) -> list[dict[str, Any]]:
+        """:meth:`insert_save` for many (row, stat) pairs in one transaction: a scan
+        of thousands of changed notebooks commits a few times, not once per file."""
         with self.transaction():
-            full = self.add_save(row)
-            if stat is not None:
-                self._remember_stat(row["path"], stat, row["sha256"], row["md5"], row["sha256"])
-        return full
+            inserted = []
+            for row, stat in items:
+                inserted.append(self.add_save(row))
+                if stat is not None:
+                    self._remember_stat(row["path"], stat, row["sha256"], row["md5"], row["sha256"])
+        return inserted
 
     def add_save(self, row: dict[str, Any]) -> dict[str, Any]:
         """Insert a saves row inside the caller's transaction; returns it with its id."""
@@ -241,17 +248,31 @@ class Index:
             params += [limit, offset]
         return self.rows(sql, params)
 
-    def history_summary(self, path: str, limit: int | None = None) -> list[tuple[Any, ...]]:
-        """What ``nbvc log`` shows, newest first, shaped by SQLite itself (fast for
-        thousands of versions): short hash, local time, size, author@host,
-        VersionId, kind, message."""
-        sql = ("SELECT substr(sha256, 1, 8), datetime(saved_at, 'localtime'), size, "
-               "author || '@' || host, version_id, kind, coalesce(message, '') "
-               "FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC")
-        params: list[Any] = [path]
+    def history_summary(self, path: str, limit: int | None = None) -> list[tuple[str, ...]]:
+        """What ``nbvc log`` shows, newest first, every column already a string and
+        shaped by SQLite itself (fast for thousands of versions): short hash ('-'
+        until known), local time, size, author@host, VersionId with its notes
+        (deleted, shelved, published), message."""
+        sql = """
+            SELECT coalesce(nullif(substr(sha256, 1, 8), ''), '-'),
+                   datetime(saved_at, 'localtime'),
+                   CASE WHEN size < 1024 THEN size || ' B'
+                        WHEN size < 1048576 THEN printf('%.1f KB', size / 1024.0)
+                        WHEN size < 1073741824 THEN printf('%.1f MB', size / 1048576.0)
+                        ELSE printf('%.1f GB', size / 1073741824.0) END,
+                   author || '@' || host,
+                   coalesce(version_id, 'not pushed')
+                   || CASE kind WHEN 'delete' THEN ' (deleted)'
+                                WHEN 'shelved' THEN ' (shelved)' ELSE '' END
+                   || CASE WHEN version_id IN (SELECT source_version_id FROM publishes
+                                               WHERE path=:path AND state='published')
+                           THEN ' published' ELSE '' END,
+                   coalesce(message, '')
+            FROM saves WHERE path=:path ORDER BY saved_at DESC, id DESC"""
+        params: dict[str, Any] = {"path": path}
         if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            sql += " LIMIT :limit"
+            params["limit"] = limit
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
 
@@ -344,12 +365,18 @@ class Index:
     def mark_pushed(self, uid: str, path: str, key: str, version_id: str, etag: str,
                     when: str) -> None:
         """Record that a save is in the bucket, and that the remote now stands there."""
+        self.mark_pushed_many([(uid, path, key, version_id, etag, when)])
+
+    def mark_pushed_many(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
+        """:meth:`mark_pushed` for (uid, path, key, version_id, etag, when) tuples, in
+        one transaction and in order (a notebook's head ends at its newest)."""
         with self.transaction():
-            self.conn.execute(
-                "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE uid=?",
-                (key, version_id, etag, when, uid),
-            )
-            self._set_head(path, key, version_id, etag, when)
+            for uid, path, key, version_id, etag, when in landed:
+                self.conn.execute(
+                    "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE uid=?",
+                    (key, version_id, etag, when, uid),
+                )
+                self._set_head(path, key, version_id, etag, when)
 
     def set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
         with self.transaction():

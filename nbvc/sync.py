@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -140,11 +141,41 @@ def ensure_versioned(workspace: Workspace, store: Store | None = None) -> None:
 class Pusher:
     """Uploads pending saves: parallel across notebooks, in order within one."""
 
+    #: landed saves are written to the index this many at a time: one transaction
+    #: per upload would serialise 16 threads on the index's lock. A push killed
+    #: before a batch is written loses nothing: the next push's conditional PUT
+    #: gets a 412 and adopts what the metadata shows had landed.
+    BATCH = 64
+
     def __init__(self, workspace: Workspace, force: bool = False) -> None:
         self.ws = workspace
         self.store = workspace.store
         self.index = workspace.index
         self.force = force
+        self._lock = threading.Lock()
+        self._landed: list[tuple[str, str, str, str, str, str]] = []
+        self._heads: dict[str, dict[str, Any]] = {}  # what landed, before the index has it
+
+    def head(self, path: str) -> dict[str, Any] | None:
+        with self._lock:
+            head = self._heads.get(path)
+        return head or self.index.head(path)
+
+    def landed(self, row: dict[str, Any], key: str, version_id: str, etag: str) -> None:
+        with self._lock:
+            self._heads[row["path"]] = {"path": row["path"], "key": key, "version_id": version_id,
+                                        "etag": etag}
+            self._landed.append((row["uid"], row["path"], key, version_id, etag, utcnow()))
+            full = len(self._landed) >= self.BATCH
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the landed saves still held in memory to the index."""
+        with self._lock:
+            batch, self._landed = self._landed, []
+        if batch:
+            self.index.mark_pushed_many(batch)
 
     def push_path(self, saves: list[dict[str, Any]], progress: Progress) -> list[PushOutcome]:
         outcomes = []
@@ -162,7 +193,7 @@ class Pusher:
 
     def push_save(self, row: dict[str, Any]) -> PushOutcome:
         path, key = row["path"], self.ws.key(row["path"])
-        head = self.index.head(path)
+        head = self.head(path)
         try:
             body = self.ws.objects.path(row["sha256"])
             if not body.exists():
@@ -178,7 +209,7 @@ class Pusher:
             return self._conflict(row, head, None, exc.message)
         except NbvcError as exc:
             return PushOutcome(path, row["sha256"], row["size"], "failed", detail=exc.message)
-        self.index.mark_pushed(row["uid"], path, key, result.version_id, result.etag, utcnow())
+        self.landed(row, key, result.version_id, result.etag)
         if result.version_id == NULL_VERSION:  # versioning was switched off under us
             self.index.set_fact(VERSIONING_FACT, "")
             return PushOutcome(path, row["sha256"], row["size"], "failed", result.version_id,
@@ -209,8 +240,7 @@ class Pusher:
         except NbvcError as exc:
             return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
         if read_metadata(latest.metadata).get("save-id") == row["uid"]:
-            self.index.mark_pushed(row["uid"], row["path"], key, latest.version_id, latest.etag,
-                                   utcnow())
+            self.landed(row, key, latest.version_id, latest.etag)
             return PushOutcome(row["path"], row["sha256"], row["size"], "adopted", latest.version_id)
         return self._conflict(row, head, latest, "")
 
@@ -299,6 +329,8 @@ class Uploads:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
+        if self.pusher is not None:
+            self.pusher.flush()
 
     def start_progress(self, progress: Callable[[int, int], Progress] | None, saves: int,
                        size: int) -> None:
@@ -616,20 +648,24 @@ class NotebookStatus:
 
 def status(workspace: Workspace, paths: list[str] | None = None) -> list[NotebookStatus]:
     """Per notebook: new, modified, pending push, remote ahead (as of the last fetch),
-    conflict, deleted locally, or clean. Unchanged files are not re-hashed."""
+    conflict, deleted locally, or clean. Unchanged files are not re-hashed: one stat
+    each, compared with the stat cache, as git compares with its index."""
     index = workspace.index
     on_disk = set(workspace.notebooks(paths))
     tracked = set(index.paths()) if not paths else _tracked_under(workspace, paths)
-    pending = {r["path"]: r["n"] for r in index.rows(
-        "SELECT path, count(*) AS n FROM saves WHERE version_id IS NULL AND kind='save' GROUP BY path")}
-    heads = {r["path"]: r["version_id"] for r in index.rows("SELECT path, version_id FROM heads")}
-    remote = {r["path"]: r for r in index.rows("SELECT * FROM remote_latest")}
-    bases, stats = index.bases(), index.all_stats()
+    pending = dict(index.conn.execute(
+        "SELECT path, count(*) FROM saves WHERE version_id IS NULL AND kind='save' GROUP BY path"))
+    heads = dict(index.conn.execute("SELECT path, version_id FROM heads"))
+    remote = {path: (version_id, deleted) for path, version_id, deleted in index.conn.execute(
+        "SELECT path, version_id, deleted FROM remote_latest")}
+    stats = {row[0]: row[1:] for row in index.conn.execute(
+        "SELECT path, mtime_ns, size, inode, sha256, base FROM stat_cache")}
+    root = str(workspace.root) + os.sep
     result = []
     for rel in sorted(on_disk | tracked):
-        state = _working_state(workspace, rel, rel in on_disk, bases.get(rel), stats.get(rel))
-        ahead = rel in remote and remote[rel]["version_id"] != heads.get(rel) and not (
-            remote[rel]["deleted"] and rel not in heads)
+        state = _working_state(workspace, rel, root + rel if rel in on_disk else None, stats.get(rel))
+        ahead = rel in remote and remote[rel][0] != heads.get(rel) and not (
+            remote[rel][1] and rel not in heads)
         count = pending.get(rel, 0)
         if ahead and (count or state == "modified"):
             state = "conflict"
@@ -641,18 +677,18 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
     return result
 
 
-def _working_state(workspace: Workspace, rel: str, exists: bool, base: str | None,
-                   cached: dict[str, Any] | None) -> str:
-    """new, modified, clean or deleted: the working file against its base version."""
-    if not exists:
+def _working_state(workspace: Workspace, rel: str, path: str | None,
+                   cached: tuple[Any, ...] | None) -> str:
+    """new, modified, clean or deleted: the working file (``path``, None when gone)
+    against its base version: the stat cache's, else the newest known."""
+    if path is None:
         return "deleted"
+    base = cached[4] if cached and cached[4] else workspace.index.base(rel)
     if base is None:
         return "new"
-    path = workspace.abspath(rel)
-    st = path.stat()
-    if cached and (st.st_mtime_ns, st.st_size, st.st_ino) == (
-            cached["mtime_ns"], cached["size"], cached["inode"]):
-        return "clean" if cached["sha256"] == base else "modified"
-    digest = digest_file(path)
+    st = os.stat(path)
+    if cached and (st.st_mtime_ns, st.st_size, st.st_ino) == cached[:3]:
+        return "clean" if cached[3] == base else "modified"
+    digest = digest_file(Path(path))
     workspace.index.remember_stat(rel, st, digest.sha256, digest.md5)
     return "clean" if digest.sha256 == base else "modified"

@@ -35,6 +35,11 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+#: changed notebooks recorded per index transaction while scanning (push starts
+#: uploading each batch as soon as it is recorded)
+SAVE_BATCH = 32
+
+
 @dataclass(frozen=True)
 class SaveResult:
     """What ``save`` did to one notebook (``saved``, ``unchanged``, ``invalid``)."""
@@ -206,18 +211,27 @@ class Workspace:
         """
         if strict:
             examined = list(self._examine_all(paths, strict=True))
-            results = [self._record(item, message) if isinstance(item, Candidate) else item
-                       for item in examined]
+            results = [item for item in examined if not isinstance(item, Candidate)]
+            results += self._record_all([c for c in examined if isinstance(c, Candidate)], message)
         else:
             results = list(self.save_each(paths, message))
         return sorted(results, key=lambda r: r.path)
 
     def save_each(self, paths: list[str] | None = None,
                   message: str | None = None) -> Iterator[SaveResult]:
-        """Save notebooks one at a time as they are read (push starts uploading the
-        first while later ones are still hashed); bad ones come back ``invalid``."""
+        """Save notebooks as they are read, recorded :data:`SAVE_BATCH` at a time (push
+        starts uploading each batch while later ones are still hashed; one file is in
+        memory at a time); bad ones come back ``invalid``."""
+        batch: list[Candidate] = []
         for item in self._examine_all(paths, strict=False):
-            yield self._record(item, message) if isinstance(item, Candidate) else item
+            if not isinstance(item, Candidate):
+                yield item
+                continue
+            batch.append(item)
+            if len(batch) == SAVE_BATCH:
+                yield from self._record_all(batch, message)
+                batch = []
+        yield from self._record_all(batch, message)
 
     def _examine_all(self, paths: list[str] | None,
                      strict: bool) -> Iterator[SaveResult | Candidate]:
@@ -268,11 +282,14 @@ class Workspace:
         return (st.st_mtime_ns, st.st_size, st.st_ino) == (
             cached["mtime_ns"], cached["size"], cached["inode"])
 
-    def _record(self, candidate: Candidate, message: str | None) -> SaveResult:
-        """Record an examined candidate: one row and its stat, in one transaction."""
-        return SaveResult(candidate.path, "saved", self.index.insert_save(
-            self._save_row(candidate.path, candidate.digest, message, candidate.last),
-            candidate.stat))
+    def _record_all(self, candidates: list[Candidate], message: str | None) -> list[SaveResult]:
+        """Record examined candidates (their objects are already kept): a row and a
+        stat each, all in one transaction."""
+        if not candidates:
+            return []
+        rows = self.index.insert_saves([
+            (self._save_row(c.path, c.digest, message, c.last), c.stat) for c in candidates])
+        return [SaveResult(row["path"], "saved", row) for row in rows]
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
                       force: bool = False, stat: os.stat_result | None = None) -> SaveResult:

@@ -7,3 +7,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS:-}"
 export PATH="$PWD/.venv/bin:$PATH"
+# compile nbvc's bytecode once, as a regular install does: with
+# PYTHONDONTWRITEBYTECODE set, an editable install would recompile on every command
+.venv/bin/python -m compileall -q nbvc
