@@ -278,7 +278,7 @@ def push(
     # the saving thread does many short system calls between 16 upload threads:
     # a short GIL switch interval keeps it from queueing 5 ms behind them each time
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(float(os.environ.get("SWI", "0.0005")))
+    sys.setswitchinterval(min(interval, 0.0005))
     try:
         return _push(workspace, paths, report, started, jobs=jobs, dry_run=dry_run, force=force,
                      save_first=save_first, progress=progress, wait=wait)
