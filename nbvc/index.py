@@ -293,6 +293,13 @@ class Index:
         return self.one("SELECT 1 AS x FROM saves WHERE sha256='' AND kind='save' AND path=? "
                         "LIMIT 1", [path]) is not None
 
+    def adopt(self, save_id: int, landed: dict[str, Any]) -> None:
+        """Inside the caller's transaction: an unpushed save (a killed push had landed
+        it) takes the key, VersionId, ETag and time of the version that ``landed``."""
+        self.conn.execute(
+            "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
+            (landed["key"], landed["version_id"], landed["etag"], landed["pushed_at"], save_id))
+
     def complete_sketch(self, row: dict[str, Any]) -> None:
         """Fill a sketch in from its metadata. When the metadata names a save this
         index holds unpushed (a killed push had landed it), that save is adopted."""
@@ -300,9 +307,7 @@ class Index:
             mine = self.one("SELECT id, version_id FROM saves WHERE uid=?", [row["uid"]])
             if mine is not None and mine["id"] != row["id"]:
                 if mine["version_id"] is None:
-                    self.conn.execute(
-                        "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
-                        (row["key"], row["version_id"], row["etag"], row["pushed_at"], mine["id"]))
+                    self.adopt(mine["id"], row)
                     self.conn.execute("DELETE FROM saves WHERE id=?", [row["id"]])
                     return
                 row = {**row, "uid": f"s3:{row['version_id']}"}  # the same save id twice
@@ -337,16 +342,6 @@ class Index:
             (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
         )
 
-    def bases(self) -> dict[str, str | None]:
-        """:meth:`base` of every notebook this index knows, in two queries."""
-        newest = {r["path"]: r["sha256"] if r["kind"] == "save" else None for r in self.rows(
-            "SELECT path, sha256, kind FROM (SELECT path, sha256, kind, row_number() OVER "
-            "(PARTITION BY path ORDER BY saved_at DESC, id DESC) AS n FROM saves) WHERE n = 1")}
-        for path, stat in self.all_stats().items():
-            if stat["base"]:
-                newest[path] = stat["base"]
-        return newest
-
     def base(self, path: str, last: dict[str, Any] | None = None) -> str | None:
         """sha256 of the version the working file stands on: what it was last saved
         or pulled as; the newest known version when this index never saw the file
@@ -362,14 +357,10 @@ class Index:
     def head(self, path: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM heads WHERE path=?", [path])
 
-    def mark_pushed(self, uid: str, path: str, key: str, version_id: str, etag: str,
-                    when: str) -> None:
-        """Record that a save is in the bucket, and that the remote now stands there."""
-        self.mark_pushed_many([(uid, path, key, version_id, etag, when)])
-
-    def mark_pushed_many(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
-        """:meth:`mark_pushed` for (uid, path, key, version_id, etag, when) tuples, in
-        one transaction and in order (a notebook's head ends at its newest)."""
+    def mark_pushed(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
+        """Record that saves are in the bucket and that the remote now stands there:
+        (uid, path, key, version_id, etag, when) tuples, in one transaction and in
+        order (a notebook's head ends at its newest)."""
         with self.transaction():
             for uid, path, key, version_id, etag, when in landed:
                 self.conn.execute(

@@ -175,7 +175,7 @@ class Pusher:
         with self._lock:
             batch, self._landed = self._landed, []
         if batch:
-            self.index.mark_pushed_many(batch)
+            self.index.mark_pushed(batch)
 
     def push_path(self, saves: list[dict[str, Any]], progress: Progress) -> list[PushOutcome]:
         outcomes = []
@@ -501,10 +501,7 @@ def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
                 report.learned += row["kind"] == "save"
                 report.deleted += row["kind"] == "delete"
             elif mine["version_id"] is None:  # our own save, landed by a killed push
-                index.conn.execute(
-                    "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE id=?",
-                    (row["key"], row["version_id"], row["etag"], row["pushed_at"], mine["id"]),
-                )
+                index.adopt(mine["id"], row)
                 report.adopted += 1
         for rel, version in latest.items():
             index.db["remote_latest"].upsert(
