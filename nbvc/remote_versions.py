@@ -13,7 +13,6 @@ parallel) the first time a command needs it, like a partial clone in git.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -71,21 +70,20 @@ def listed_row(rel: str, version: ObjectVersion) -> dict[str, Any]:
             "md5": version.etag, "author": "", "host": ""}
 
 
-def described(workspace: Workspace, row: dict[str, Any]) -> dict[str, Any]:
-    """A sketch completed from its version's metadata (one HEAD). A version written
-    by another tool has no hash in its metadata: its bytes are fetched once and kept."""
+def describe(workspace: Workspace, row: dict[str, Any]) -> None:
+    """Complete a sketch, in place, from its version's metadata (one HEAD). A version
+    written by another tool has no hash in its metadata: its bytes are fetched once
+    and kept."""
     meta = read_metadata(workspace.store.head(row["key"], row["version_id"]).metadata)
-    sha256 = meta.get("sha256") or _download_and_hash(workspace, row)
-    return {
-        **row,
+    row.update({
         "uid": meta.get("save-id") or f"s3:{row['version_id']}",
-        "sha256": sha256,
+        "sha256": meta.get("sha256") or _download_and_hash(workspace, row),
         "saved_at": meta.get("saved-at") or row["saved_at"],
         "author": meta.get("author", "unknown"),
         "host": meta.get("host", "unknown"),
         "parent_uid": meta.get("parent") or None,
         "message": meta.get("message") or None,
-    }
+    })
 
 
 def _download_and_hash(workspace: Workspace, row: dict[str, Any]) -> str:
@@ -95,18 +93,19 @@ def _download_and_hash(workspace: Workspace, row: dict[str, Any]) -> str:
     return digest.sha256
 
 
-def describe_all(workspace: Workspace, rows: Iterable[dict[str, Any]],
-                 jobs: int | None = None) -> list[dict[str, Any]]:
-    """:func:`described` for many rows, in parallel (delete markers pass through)."""
-    rows = list(rows)
-    todo = [r for r in rows if r["kind"] == "save"]
-    if not todo:
-        return rows
-    workers = max(1, min(jobs or workspace.settings.jobs, len(todo)))
+def describe_all(workspace: Workspace, rows: list[dict[str, Any]], jobs: int | None = None) -> None:
+    """:func:`describe` each sketch, in parallel."""
+    if not rows:
+        return
+    workers = max(1, min(jobs or workspace.settings.jobs, len(rows)))
     with ThreadPoolExecutor(workers, thread_name_prefix="nbvc-describe") as pool:
-        done = dict(zip((id(r) for r in todo), pool.map(lambda r: described(workspace, r), todo),
-                        strict=True))
-    return [done.get(id(r), r) for r in rows]
+        list(pool.map(lambda row: describe(workspace, row), rows))
+
+
+def nudged(when: str, microseconds: int) -> str:
+    """An index time moved by a few microseconds (to order two versions)."""
+    moved = datetime.fromisoformat(when) + timedelta(microseconds=microseconds)
+    return moved.isoformat(timespec="microseconds")
 
 
 def keep_order(rows: list[dict[str, Any]]) -> None:
@@ -116,8 +115,7 @@ def keep_order(rows: list[dict[str, Any]]) -> None:
     newer: str | None = None
     for row in rows:
         if row["sha256"] == UNKNOWN and newer is not None and row["saved_at"] >= newer:
-            bumped = datetime.fromisoformat(newer) - timedelta(microseconds=1)
-            row["saved_at"] = bumped.isoformat(timespec="microseconds")
+            row["saved_at"] = nudged(newer, -1)
         newer = row["saved_at"]
 
 
@@ -126,6 +124,7 @@ def complete(workspace: Workspace, rel: str | None = None, jobs: int | None = No
     sketches = workspace.index.sketches(rel)
     if not sketches:
         return 0
-    for row in describe_all(workspace, sketches, jobs):
+    describe_all(workspace, sketches, jobs)
+    for row in sketches:
         workspace.index.complete_sketch(row)
     return len(sketches)

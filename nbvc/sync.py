@@ -19,14 +19,21 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .errors import ConflictError, NbvcError, NotFound, RemoteError, WorkspaceError
 from .keys import UnsafeKey, relpath_for
 from .notebook import digest_file
-from .remote_versions import UNKNOWN, describe_all, keep_order, listed_row, read_metadata, save_metadata
+from .remote_versions import (
+    UNKNOWN,
+    describe_all,
+    keep_order,
+    listed_row,
+    nudged,
+    read_metadata,
+    save_metadata,
+)
 from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
 from .workspace import SaveResult, Workspace, utcnow
 
@@ -456,11 +463,9 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
         if row["kind"] == "save" and (full or version.is_latest
                                       or (rel, version.etag, version.size) in maybe_mine):
             to_describe.append(row)
-    described = {id(old): new for old, new in zip(to_describe, describe_all(workspace, to_describe, jobs),
-                                                  strict=True)}
+    describe_all(workspace, to_describe, jobs)
     rows = []
     for listed in by_key.values():
-        listed = [described.get(id(r), r) for r in listed]
         keep_order(listed)
         rows.extend(listed)
     report.sketched = sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
@@ -516,8 +521,7 @@ def _after_last(index: Any, path: str, when: str) -> str:
     last = index.last_save(path)
     if last is None or last["saved_at"] < when:
         return when
-    bumped = datetime.fromisoformat(last["saved_at"]) + timedelta(microseconds=1)
-    return bumped.isoformat(timespec="microseconds")
+    return nudged(last["saved_at"], 1)
 
 
 def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None:
