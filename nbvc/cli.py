@@ -695,7 +695,7 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except NbvcError as exc:
-        if debug or os.environ.get("NBVC_DEBUG") == "1":
+        if debug:
             raise
         err.print(f"[red]error:[/] {exc.message}", soft_wrap=True)
         if exc.hint:
@@ -705,13 +705,13 @@ def main() -> None:
         err.print("interrupted")
         sys.exit(130)
     except PermissionError as exc:
-        if debug or os.environ.get("NBVC_DEBUG") == "1":
+        if debug:
             raise
         err.print(f"[red]error:[/] permission denied: {exc.filename or exc} (read-only?)",
                   soft_wrap=True)
         sys.exit(6)
     except Exception as exc:
-        if debug or os.environ.get("NBVC_DEBUG") == "1":
+        if debug:
             raise
         err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {exc}", soft_wrap=True)
         err.print("hint: run again with --debug to see the traceback")
