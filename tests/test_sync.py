@@ -130,15 +130,20 @@ def test_dry_run_sends_and_records_nothing(ws: Workspace) -> None:
     assert bucket_versions(ws, "a.ipynb") == []
 
 
-def test_a_landed_but_unrecorded_save_is_adopted_not_uploaded_twice(ws: Workspace) -> None:
+def land_a_second_save_unrecorded(ws: Workspace) -> None:
+    """a.ipynb pushed once, then saved again; that save's PUT lands but the process
+    dies before the index hears of it."""
     nb = write_notebook(ws.root / "a.ipynb", "1")
     sync.push(ws)
     write_notebook(nb, "2")
     ws.save([str(nb)])
     pending = ws.index.pending()[0]
-    # the PUT lands but the process dies before the index hears of it
     ws.store.put(ws.key("a.ipynb"), ws.objects.path(pending["sha256"]), sha256=pending["sha256"],
                  metadata=sync.save_metadata(pending))
+
+
+def test_a_landed_but_unrecorded_save_is_adopted_not_uploaded_twice(ws: Workspace) -> None:
+    land_a_second_save_unrecorded(ws)
     report = sync.push(ws)
     assert [o.status for o in report.outcomes] == ["adopted"]
     assert len(bucket_versions(ws, "a.ipynb")) == 2
@@ -261,15 +266,8 @@ def test_fetch_full_reads_every_versions_metadata_now(ws: Workspace, other: Work
 def test_fetch_adopts_a_landed_unrecorded_save_even_under_a_newer_version(
     ws: Workspace, other: Workspace
 ) -> None:
-    nb = write_notebook(ws.root / "a.ipynb", "1")
-    sync.push(ws)
-    write_notebook(nb, "2")
-    ws.save([str(nb)])
-    pending = ws.index.pending()[0]
-    # the PUT lands, the process dies before the index hears of it, then another
-    # machine pushes on top: the landed save is no longer the latest
-    ws.store.put(ws.key("a.ipynb"), ws.objects.path(pending["sha256"]), sha256=pending["sha256"],
-                 metadata=sync.save_metadata(pending))
+    land_a_second_save_unrecorded(ws)
+    # another machine pushes on top: the landed save is no longer the latest
     write_notebook(other.root / "a.ipynb", "3")
     assert [o.status for o in sync.push(other, force=True).outcomes] == ["uploaded"]
     report = sync.fetch(ws)
