@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import sys
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .errors import EXIT_CODES, NbvcError, RemoteError
+from .launcher import emit_json, print_status, wants_colour
 
 app = typer.Typer(
     name="nbvc",
@@ -31,8 +30,27 @@ app.add_typer(remote_app, name="remote")
 jupyter_app = typer.Typer(help="Set up Jupyter to archive every save.", no_args_is_help=True)
 app.add_typer(jupyter_app, name="jupyter")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+class LazyConsole:
+    """A rich Console made on first use: importing rich costs ~50 ms, which the
+    commands that print plain text (``--version``, ``log``) need not pay."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    @cached_property
+    def console(self) -> Any:
+        from rich.console import Console
+
+        return Console(highlight=False, **self.options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -67,10 +85,6 @@ def workspace(**overrides: Any) -> Any:
     from .workspace import Workspace
 
     return Workspace.find(overrides=overrides or None)
-
-
-def emit_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 
 LOCAL_TZ = datetime.now().astimezone().tzinfo
@@ -292,7 +306,7 @@ def print_columns(headers: tuple[str, ...], lines: list[tuple[str, ...]]) -> Non
     """A plain aligned table: fast for thousands of rows (rich's Table is not)."""
     columns = list(zip(*lines, strict=True)) or [()] * len(headers)
     widths = [max(len(h), *map(len, column)) for h, column in zip(headers, columns, strict=True)]
-    bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if out.is_terminal else ("", "", "")
+    bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("", "", "")
     row = cyan + f"{{:<{widths[0]}}}" + reset + "".join(f"  {{:<{w}}}" for w in widths[1:])
     body = "\n".join(row.format(*line).rstrip() for line in lines)
     sys.stdout.write(bold + row.format(*headers).rstrip() + reset + "\n" + body + "\n")
@@ -313,7 +327,7 @@ def progress_bar(as_json: bool) -> Any:
         from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
         bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                       TransferSpeedColumn(), console=err, transient=True)
+                       TransferSpeedColumn(), console=err.console, transient=True)
         bar.start()
         atexit.register(bar.stop)
         task = bar.add_task(f"pushing {total} saves" if total else "saving and pushing",
@@ -440,23 +454,7 @@ def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
 
     [b]Example[/b]: nbvc fetch && nbvc status --json
     """
-    from . import sync
-
-    rows = sync.status(workspace(), paths or None)
-    if as_json:
-        emit_json([r.__dict__ for r in rows])
-        return
-    colours = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
-               "conflict": "31", "deleted": "31"}
-    shown = [r for r in rows if r.state != "clean"]
-    paint = out.is_terminal
-    lines = []
-    for r in shown:  # plain writes: thousands of lines, rich's print is too slow for that
-        state = f"\x1b[{colours[r.state]}m{r.state:12}\x1b[0m" if paint else f"{r.state:12}"
-        lines.append(f"{state} {r.path}" + (f" ({r.pending} to push)" if r.pending else "") + "\n")
-    sys.stdout.write("".join(lines))
-    if not shown:
-        out.print(f"everything clean ({len(rows)} notebooks)")
+    print_status(paths or None, as_json)
 
 
 # -- versions and publishing -----------------------------------------------------------
@@ -603,6 +601,8 @@ def published(as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(rows)
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("published key", "version id", "source version id", "sha256", "when", "by"):
         table.add_column(column, no_wrap=True)
@@ -675,44 +675,3 @@ def jupyter_config(
         raise NbvcError(f"{target} exists", hint="use --force to replace it, or append the printed text")
     target.write_text(text, encoding="utf-8")
     out.print(f"wrote {target}; start Jupyter from {ws.root}")
-
-
-# -- entry point -----------------------------------------------------------------------
-
-
-#: jsonschema's optional format checkers: nbformat's schema uses none of them, and
-#: importing them (when jupyter_server's extras installed them) costs ~0.4 s per command.
-UNUSED_FORMAT_CHECKERS = ("rfc3987", "rfc3987_syntax", "rfc3986_validator", "rfc3339_validator",
-                          "isoduration", "fqdn", "idna", "webcolors", "jsonpointer", "uri_template")
-
-
-def main() -> None:
-    """Console entry: run the app; nbvc errors become one line and an exit code."""
-    if "jsonschema" not in sys.modules:  # the CLI process only: libraries are left alone
-        for name in UNUSED_FORMAT_CHECKERS:
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-    debug = "--debug" in sys.argv or os.environ.get("NBVC_DEBUG") == "1"
-    try:
-        app(standalone_mode=True)
-    except NbvcError as exc:
-        if debug:
-            raise
-        err.print(f"[red]error:[/] {exc.message}", soft_wrap=True)
-        if exc.hint:
-            err.print(f"hint: {exc.hint}", soft_wrap=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
-    except PermissionError as exc:
-        if debug:
-            raise
-        err.print(f"[red]error:[/] permission denied: {exc.filename or exc} (read-only?)",
-                  soft_wrap=True)
-        sys.exit(6)
-    except Exception as exc:
-        if debug:
-            raise
-        err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {exc}", soft_wrap=True)
-        err.print("hint: run again with --debug to see the traceback")
-        sys.exit(1)

@@ -319,6 +319,26 @@ class Index:
 
     # -- stat cache ------------------------------------------------------------
 
+    def status_rows(self) -> dict[str, tuple[Any, ...]]:
+        """Per known path, in one read: its stat cache (mtime_ns, size, inode), whether
+        the cached hash equals the base (None without a cached base), and whether the
+        remote's latest (as last fetched) is ahead of the head. Tuples: status reads
+        this for every notebook on each call."""
+        return {row[0]: row[1:] for row in self.conn.execute(
+            "SELECT p.path, c.mtime_ns, c.size, c.inode, c.sha256 = c.base,"
+            " r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"
+            "   AND NOT (r.deleted AND h.path IS NULL)"
+            " FROM (SELECT DISTINCT path FROM saves) p"
+            " LEFT JOIN stat_cache c ON c.path = p.path"
+            " LEFT JOIN heads h ON h.path = p.path"
+            " LEFT JOIN remote_latest r ON r.path = p.path")}
+
+    def pending_counts(self) -> dict[str, int]:
+        """Per path, how many local saves wait for push."""
+        return dict(self.conn.execute(
+            "SELECT path, count(*) FROM saves WHERE version_id IS NULL AND kind='save'"
+            " GROUP BY path"))
+
     def cached_stat(self, path: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM stat_cache WHERE path=?", [path])
 

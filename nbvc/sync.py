@@ -1,4 +1,4 @@
-"""The sync engine: push, fetch, pull and status between a workspace and its bucket.
+"""The sync engine: push, fetch and pull between a workspace and its bucket.
 
 push decides what to send from the index alone and spends one request per save:
 conflicts ride on the PUT as S3 conditional writes (``If-Match`` the ETag last seen,
@@ -297,7 +297,7 @@ def _push(workspace: Workspace, paths: list[str] | None, report: PushReport, sta
           jobs: int | None, dry_run: bool, force: bool, save_first: bool,
           progress: Callable[[int, int], Progress] | None, wait: float) -> PushReport:
     with workspace_lock(workspace, "push", wait):
-        selected = set(workspace.notebooks(paths)) | _tracked_under(workspace, paths) if paths else None
+        selected = set(workspace.notebooks(paths)) | workspace.tracked(paths) if paths else None
         if dry_run:
             report.outcomes = _dry_run(workspace, paths, selected, save_first)
         else:
@@ -370,15 +370,6 @@ class Uploads:
 
     def outcomes(self) -> list[PushOutcome]:
         return [o for future in self.futures for o in future.result()]
-
-
-def _tracked_under(workspace: Workspace, paths: list[str] | None) -> set[str]:
-    """Paths the index knows under the given ones (files may be gone from disk)."""
-    wanted = [workspace.relpath(p) if Path(p).resolve() != workspace.root else "" for p in paths or []]
-    return {
-        known for known in workspace.index.paths()
-        if any(w == "" or known == w or known.startswith(w + "/") for w in wanted)
-    }
 
 
 def _dry_run(workspace: Workspace, paths: list[str] | None, selected: set[str] | None,
@@ -578,7 +569,7 @@ def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
     known = [r["path"] for r in rows]
     if not paths:
         return known
-    wanted = _tracked_under(workspace, paths) | {workspace.relpath(p) for p in paths
+    wanted = workspace.tracked(paths) | {workspace.relpath(p) for p in paths
                                                  if not Path(p).is_dir()}
     return [p for p in known if p in wanted] or sorted(wanted)
 
@@ -634,62 +625,3 @@ def _save_local_changes(workspace: Workspace, rel: str) -> tuple[bool, str | Non
         return False, current
     kept = workspace.preserve(rel, "saved by nbvc before pull")
     return kept is not None and kept.status == "saved", current
-
-
-# -- status ----------------------------------------------------------------------------
-
-
-@dataclass
-class NotebookStatus:
-    path: str
-    state: str  # new | modified | pending | remote-ahead | conflict | deleted | clean
-    pending: int = 0
-    detail: str = ""
-
-
-def status(workspace: Workspace, paths: list[str] | None = None) -> list[NotebookStatus]:
-    """Per notebook: new, modified, pending push, remote ahead (as of the last fetch),
-    conflict, deleted locally, or clean. Unchanged files are not re-hashed: one stat
-    each, compared with the stat cache, as git compares with its index."""
-    index = workspace.index
-    on_disk = set(workspace.notebooks(paths))
-    tracked = set(index.paths()) if not paths else _tracked_under(workspace, paths)
-    pending = dict(index.conn.execute(
-        "SELECT path, count(*) FROM saves WHERE version_id IS NULL AND kind='save' GROUP BY path"))
-    heads = dict(index.conn.execute("SELECT path, version_id FROM heads"))
-    remote = {path: (version_id, deleted) for path, version_id, deleted in index.conn.execute(
-        "SELECT path, version_id, deleted FROM remote_latest")}
-    stats = {row[0]: row[1:] for row in index.conn.execute(
-        "SELECT path, mtime_ns, size, inode, sha256, base FROM stat_cache")}
-    root = str(workspace.root) + os.sep
-    result = []
-    for rel in sorted(on_disk | tracked):
-        state = _working_state(workspace, rel, root + rel if rel in on_disk else None, stats.get(rel))
-        ahead = rel in remote and remote[rel][0] != heads.get(rel) and not (
-            remote[rel][1] and rel not in heads)
-        count = pending.get(rel, 0)
-        if ahead and (count or state == "modified"):
-            state = "conflict"
-        elif ahead and state == "clean":
-            state = "remote-ahead"
-        elif state == "clean" and count:
-            state = "pending"
-        result.append(NotebookStatus(rel, state, count))
-    return result
-
-
-def _working_state(workspace: Workspace, rel: str, path: str | None,
-                   cached: tuple[Any, ...] | None) -> str:
-    """new, modified, clean or deleted: the working file (``path``, None when gone)
-    against its base version: the stat cache's, else the newest known."""
-    if path is None:
-        return "deleted"
-    base = cached[4] if cached and cached[4] else workspace.index.base(rel)
-    if base is None:
-        return "new"
-    st = os.stat(path)
-    if cached and (st.st_mtime_ns, st.st_size, st.st_ino) == cached[:3]:
-        return "clean" if cached[3] == base else "modified"
-    digest = digest_file(Path(path))
-    workspace.index.remember_stat(rel, st, digest.sha256, digest.md5)
-    return "clean" if digest.sha256 == base else "modified"

@@ -190,13 +190,20 @@ class Workspace:
             else:
                 yield self.relpath(user_path)
 
+    def tracked(self, paths: list[str]) -> set[str]:
+        """Paths the index knows under the given ones (files may be gone from disk)."""
+        wanted = [self.relpath(p) if Path(p).resolve() != self.root else "" for p in paths]
+        return {
+            known for known in self.index.paths()
+            if any(w == "" or known == w or known.startswith(w + "/") for w in wanted)
+        }
+
     def _walk(self, top: Path) -> Iterator[str]:
         root_len = len(str(self.root)) + 1
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
-            for name in sorted(filenames):
-                if name.endswith(SUFFIX):
-                    yield os.path.join(dirpath, name)[root_len:].replace(os.sep, "/")
+            folder = (dirpath + os.sep)[root_len:].replace(os.sep, "/")
+            yield from (folder + name for name in sorted(filenames) if name.endswith(SUFFIX))
 
     # -- save ------------------------------------------------------------------
 

@@ -193,3 +193,32 @@ def test_doctor_reports_an_unreachable_endpoint(tmp_path: Path) -> None:
     result = run_nbvc("doctor", "--json", cwd=tmp_path, env={"NBVC_RETRIES": "1"})
     checks = {c["name"]: c for c in json.loads(result.stdout)}
     assert result.returncode == 5 and "cannot reach" in checks["remote"]["detail"]
+
+
+def test_status_fast_lane_matches_the_full_command_line(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "saved")
+    run_nbvc("save", cwd=ws, check=True)
+    write_notebook(ws / "b.ipynb", "new")
+    for args in ((), ("--json",), ("a.ipynb",)):
+        lane = run_nbvc("status", *args, cwd=ws, check=True)
+        full = run_nbvc("-C", str(ws), "status", *args, cwd=ws.parent, check=True)  # through typer
+        assert lane.stdout == full.stdout, args
+    assert run_nbvc("status", cwd=ws).stdout == "pending      a.ipynb (1 to push)\nnew          b.ipynb\n"
+
+
+def test_status_fast_lane_does_not_import_typer_or_rich(ws: Path) -> None:
+    result = run_nbvc("status", cwd=ws, env={"PYTHONPROFILEIMPORTTIME": "1"}, check=True)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "nbvc.status" in imported and not imported & {"typer", "rich", "click", "boto3"}
+
+
+def test_status_with_other_options_goes_to_the_full_parser(ws: Path) -> None:
+    assert "Example" in run_nbvc("status", "--help", cwd=ws, check=True).stdout
+    result = run_nbvc("status", "--bogus", cwd=ws)
+    assert result.returncode == 2 and "No such option" in result.stderr
+
+
+def test_status_outside_a_workspace_is_one_line_and_exit_6(tmp_path: Path) -> None:
+    result = run_nbvc("status", cwd=tmp_path)
+    assert result.returncode == 6 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: not an nbvc workspace")

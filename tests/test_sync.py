@@ -17,6 +17,7 @@ import pytest
 
 from nbvc import sync
 from nbvc.errors import WorkspaceError
+from nbvc.status import status
 from nbvc.workspace import Workspace
 
 from .conftest import make_bucket, run_nbvc, s3_client, write_notebook
@@ -212,7 +213,7 @@ def test_a_deleted_index_is_rebuilt_by_fetch(ws: Workspace) -> None:
     rebuilt = Workspace(ws.root)
     sync.fetch(rebuilt)
     assert [(r["version_id"], r["sha256"], r["saved_at"]) for r in rebuilt.log(str(nb))] == before
-    assert [s.state for s in sync.status(rebuilt)] == ["clean"]
+    assert [s.state for s in status(rebuilt)] == ["clean"]
 
 
 def push_versions(ws: Workspace, rel: str, count: int) -> None:
@@ -303,7 +304,7 @@ def test_pull_writes_the_remote_latest_verified(ws: Workspace, other: Workspace)
     _, outcomes = sync.pull(other)
     assert [o.status for o in outcomes] == ["updated"]
     assert (other.root / "sub" / "a.ipynb").read_bytes() == (ws.root / "sub" / "a.ipynb").read_bytes()
-    assert [s.state for s in sync.status(other)] == ["clean"]
+    assert [s.state for s in status(other)] == ["clean"]
 
 
 def test_pull_saves_unsaved_local_changes_first(ws: Workspace, other: Workspace) -> None:
@@ -388,7 +389,7 @@ def test_status_reports_every_state(ws: Workspace, other: Workspace) -> None:
     write_notebook(ws.root / "new.ipynb", "n")
     (ws.root / "gone.ipynb").unlink()
     sync.fetch(ws)
-    states = {s.path: s.state for s in sync.status(ws)}
+    states = {s.path: s.state for s in status(ws)}
     assert states == {
         "clean.ipynb": "clean", "modified.ipynb": "modified", "gone.ipynb": "deleted",
         "ahead.ipynb": "remote-ahead", "conflict.ipynb": "conflict", "pending.ipynb": "pending",
@@ -397,13 +398,18 @@ def test_status_reports_every_state(ws: Workspace, other: Workspace) -> None:
 
 
 def test_status_does_not_rehash_unchanged_files(ws: Workspace, monkeypatch) -> None:
+    import nbvc.status
+
     write_notebook(ws.root / "a.ipynb", "1")
+    write_notebook(ws.root / "b.ipynb", "2")
     sync.push(ws)
-    sync.status(ws)
+    status(ws)
     hashed = []
-    monkeypatch.setattr(sync, "digest_file", lambda p: hashed.append(p))
-    sync.status(ws)
-    assert hashed == []
+    real = nbvc.status.digest_file
+    monkeypatch.setattr(nbvc.status, "digest_file", lambda p: hashed.append(p.name) or real(p))
+    os.utime(ws.root / "b.ipynb", ns=(1, 1))  # same bytes, new mtime: hashed once, still clean
+    assert [s.state for s in status(ws)] == ["clean", "clean"]
+    assert hashed == ["b.ipynb"]
 
 
 def test_a_second_push_in_the_same_workspace_refuses_cleanly(ws: Workspace) -> None:

@@ -1,0 +1,97 @@
+"""The console entry point: one error policy for every command, and a fast lane.
+
+``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
+folder change) is answered without importing typer and rich: those cost ~0.1 s,
+more than the status of 10,000 notebooks itself. Only the plain forms take the
+lane (``status [--json] [PATH...]``); anything else, help included, goes to the
+typer app in :mod:`nbvc.cli`, which prints status with the same function.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .errors import NbvcError
+
+#: jsonschema's optional format checkers: nbformat's schema uses none of them, and
+#: importing them (when jupyter_server's extras installed them) costs ~0.4 s per command.
+UNUSED_FORMAT_CHECKERS = ("rfc3987", "rfc3987_syntax", "rfc3986_validator", "rfc3339_validator",
+                          "isoduration", "fqdn", "idna", "webcolors", "jsonpointer", "uri_template")
+
+STATE_COLOURS = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
+                 "conflict": "31", "deleted": "31"}
+
+
+def main() -> None:
+    """Console entry: run the command; nbvc errors become one line and an exit code."""
+    if "jsonschema" not in sys.modules:  # the CLI process only: libraries are left alone
+        for name in UNUSED_FORMAT_CHECKERS:
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    args = sys.argv[1:]
+    with errors_reported(debug="--debug" in args or os.environ.get("NBVC_DEBUG") == "1"):
+        if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
+            paths = [a for a in args[1:] if a != "--json"]
+            print_status(paths or None, as_json="--json" in args)
+        else:
+            from .cli import app
+
+            app(standalone_mode=True)
+
+
+@contextmanager
+def errors_reported(debug: bool) -> Iterator[None]:
+    """Errors a user can cause or fix: one line on stderr (plus a hint) and the exit
+    code of their class; no traceback unless ``debug``."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        if isinstance(exc, NbvcError):
+            message, hint, code = exc.message, exc.hint, exc.exit_code
+        elif isinstance(exc, PermissionError):
+            message, hint, code = f"permission denied: {exc.filename or exc} (read-only?)", None, 6
+        else:
+            message, code = f"unexpected {type(exc).__name__}: {exc}", 1
+            hint = "run again with --debug to see the traceback"
+        print(paint("error:", "31", sys.stderr), message, file=sys.stderr)
+        if hint:
+            print(f"hint: {hint}", file=sys.stderr)
+        sys.exit(code)
+
+
+def print_status(paths: list[str] | None, as_json: bool) -> None:
+    """``nbvc status``: one line per notebook that is not clean."""
+    from .status import status
+    from .workspace import Workspace
+
+    rows = status(Workspace.find(), paths)
+    if as_json:
+        emit_json([r.__dict__ for r in rows])
+        return
+    shown = [r for r in rows if r.state != "clean"]
+    lines = [paint(f"{r.state:12}", STATE_COLOURS[r.state], sys.stdout) + f" {r.path}"
+             + (f" ({r.pending} to push)" if r.pending else "") + "\n" for r in shown]
+    sys.stdout.write("".join(lines) or f"everything clean ({len(rows)} notebooks)\n")
+
+
+def emit_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def wants_colour(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal that takes ANSI colour (``NO_COLOR`` says no)."""
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, colour: str, stream: Any) -> str:
+    """``text`` in an ANSI colour when ``stream`` wants it."""
+    return f"\x1b[{colour}m{text}\x1b[0m" if wants_colour(stream) else text
