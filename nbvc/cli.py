@@ -382,7 +382,7 @@ def push(
             elif dry_run:
                 out.print(f"would push  {o.path}  {o.sha256[:8]}  {o.detail}")
         s = report.summary()
-        out.print(f"{'dry run: ' if dry_run else ''}{len(report.outcomes) if dry_run else s['uploaded']}"
+        print(f"{'dry run: ' if dry_run else ''}{len(report.outcomes) if dry_run else s['uploaded']}"
                   f" uploaded, {s['adopted']} adopted, {s['conflicts']} conflicts, {s['failed']} failed, "
                   f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
     if report.count("conflict"):
@@ -412,7 +412,7 @@ def fetch(
     for key in report.refused:
         err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally", soft_wrap=True)
     later = f" ({report.sketched} described on first use)" if report.sketched else ""
-    out.print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
+    print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
               f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import socket
 import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -150,5 +149,5 @@ def finish(values: dict[str, Any]) -> Settings:
         settings,
         workspace_prefix=normalize_prefix(settings.workspace_prefix or f"workspace/{user}"),
         published_prefix=normalize_prefix(settings.published_prefix or f"published/{user}"),
-        host=settings.host or socket.gethostname(),
+        host=settings.host or os.uname().nodename,
     )

@@ -22,6 +22,7 @@ from typing import Any
 from .errors import WorkspaceError
 
 BUSY_TIMEOUT_S = 30
+MMAP_BYTES = 256 << 20
 
 
 def busy_timeout() -> float:
@@ -133,6 +134,9 @@ class Index:
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # reads through the page cache's mapping, not a pread per page: status and
+            # log read every row of a large index
+            self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._migrate()
         except sqlite3.Error as exc:
             raise index_error(path, exc) from None

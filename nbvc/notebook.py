@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import schema
 from .errors import InvalidNotebook, NotFound, WorkspaceError
 
 CHUNK = 1 << 20
@@ -69,9 +70,6 @@ def check_suffix(name: str) -> None:
 
 def validate_bytes(name: str, data: bytes) -> None:
     """Raise :class:`InvalidNotebook` with a one-line reason unless ``data`` is a notebook."""
-    import nbformat
-    from nbformat.validator import ValidationError
-
     if not data.strip():
         raise InvalidNotebook(f"{name}: empty file, not a notebook")
     try:
@@ -86,6 +84,11 @@ def validate_bytes(name: str, data: bytes) -> None:
         ) from None
     if not isinstance(raw, dict) or "nbformat" not in raw:
         raise InvalidNotebook(f"{name}: JSON but not a notebook (no 'nbformat' field)")
+    if schema.accepts(raw):
+        return
+    import nbformat
+    from nbformat.validator import ValidationError
+
     try:
         with warnings.catch_warnings():  # e.g. MissingIDFieldWarning: valid, just old
             warnings.simplefilter("ignore")

@@ -323,7 +323,7 @@ class Uploads:
 
     def __init__(self, workspace: Workspace, jobs: int | None, force: bool) -> None:
         self.workspace = workspace
-        self.pusher: Pusher | None = None
+        self.opened: Future[Pusher] | None = None
         self.force = force
         self.pool = ThreadPoolExecutor(jobs or workspace.settings.jobs, thread_name_prefix="nbvc-push")
         self.last: dict[str, Future[list[PushOutcome]]] = {}
@@ -336,8 +336,8 @@ class Uploads:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
-        if self.pusher is not None:
-            self.pusher.flush()
+        if self.opened is not None and self.opened.exception() is None:
+            self.opened.result().flush()
 
     def start_progress(self, progress: Callable[[int, int], Progress] | None, saves: int,
                        size: int) -> None:
@@ -348,9 +348,8 @@ class Uploads:
         rows = [r for r in rows if r["uid"] not in self.sent]
         if not rows:
             return
-        if self.pusher is None:  # the first upload: check the bucket may take it
-            ensure_versioned(self.workspace)
-            self.pusher = Pusher(self.workspace, self.force)
+        if self.opened is None:  # the first upload: connect while saving goes on
+            self.opened = self.pool.submit(self._open)
         self.sent.update(r["uid"] for r in rows)
         by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -365,8 +364,14 @@ class Uploads:
                saves: list[dict[str, Any]]) -> list[PushOutcome]:
         if before is not None:
             before.result()
-        assert self.pusher is not None
-        return self.pusher.push_path(saves, self.advance)
+        assert self.opened is not None
+        return self.opened.result().push_path(saves, self.advance)
+
+    def _open(self) -> Pusher:
+        """The store (importing boto3 and making a client take ~0.4 s), after
+        checking the bucket may take saves."""
+        ensure_versioned(self.workspace)
+        return Pusher(self.workspace, self.force)
 
     def outcomes(self) -> list[PushOutcome]:
         return [o for future in self.futures for o in future.result()]
