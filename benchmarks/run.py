@@ -229,7 +229,7 @@ def status_vs_git(bench: Bench, count: int) -> None:
     root = bench.work / "status"
     make_corpus(root, count, seed=3, small=True)
     bench.run(nbvc("init", "--user", "bench"), cwd=root)
-    bench.run(nbvc("save"), cwd=root)
+    bench.run(nbvc("push"), cwd=root)  # to the embedded store: nothing to report, as after a commit
     bench.run(nbvc("status"), cwd=root)
     git = ["git", "-c", "user.name=b", "-c", "user.email=b@b"]
     bench.run([*git, "init", "-q"], cwd=root)

@@ -31,7 +31,6 @@ jupyter_app = typer.Typer(help="Set up Jupyter to archive every save.", no_args_
 app.add_typer(jupyter_app, name="jupyter")
 
 
-
 class LazyConsole:
     """A rich Console made on first use: importing rich costs ~50 ms, which the
     commands that print plain text (``--version``, ``log``) need not pay."""
@@ -380,11 +379,11 @@ def push(
             if o.status in ("conflict", "failed"):
                 err.print(f"[red]{o.status}[/] {o.path}: {o.detail}", soft_wrap=True)
             elif dry_run:
-                out.print(f"would push  {o.path}  {o.sha256[:8]}  {o.detail}")
+                print(f"would push  {o.path}  {o.sha256[:8]}  {o.detail}")  # paths are not markup
         s = report.summary()
         print(f"{'dry run: ' if dry_run else ''}{len(report.outcomes) if dry_run else s['uploaded']}"
-                  f" uploaded, {s['adopted']} adopted, {s['conflicts']} conflicts, {s['failed']} failed, "
-                  f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
+              f" uploaded, {s['adopted']} adopted, {s['conflicts']} conflicts, {s['failed']} failed, "
+              f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
     if report.count("conflict"):
         raise typer.Exit(4)
     if report.count("failed"):
@@ -413,7 +412,7 @@ def fetch(
         err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally", soft_wrap=True)
     later = f" ({report.sketched} described on first use)" if report.sketched else ""
     print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
-              f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
+          f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
 
 
 @app.command()
