@@ -325,11 +325,13 @@ class Index:
 
     def status_rows(self) -> dict[str, tuple[Any, ...]]:
         """Per known path, in one read: its stat cache (mtime_ns, size, inode), whether
-        the cached hash equals the base (None without a cached base), and whether the
-        remote's latest (as last fetched) is ahead of the head. Tuples: status reads
-        this for every notebook on each call."""
+        the cached hash equals the base (see :meth:`base`; None without a stat cache
+        or a base), and whether the remote's latest (as last fetched) is ahead of the
+        head. Tuples: status reads this for every notebook on each call."""
         return {row[0]: row[1:] for row in self.conn.execute(
-            "SELECT p.path, c.mtime_ns, c.size, c.inode, c.sha256 = c.base,"
+            "SELECT p.path, c.mtime_ns, c.size, c.inode, c.sha256 = coalesce(c.base,"
+            "   (SELECT CASE s.kind WHEN 'save' THEN s.sha256 END FROM saves s"
+            "    WHERE s.path = p.path ORDER BY s.saved_at DESC, s.id DESC LIMIT 1)),"
             " r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"
             "   AND NOT (r.deleted AND h.path IS NULL)"
             " FROM (SELECT DISTINCT path FROM saves) p"

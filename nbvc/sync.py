@@ -575,7 +575,7 @@ def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
     if not paths:
         return known
     wanted = workspace.tracked(paths) | {workspace.relpath(p) for p in paths
-                                                 if not Path(p).is_dir()}
+                                         if not Path(p).is_dir()}
     return [p for p in known if p in wanted] or sorted(wanted)
 
 

@@ -412,6 +412,19 @@ def test_status_does_not_rehash_unchanged_files(ws: Workspace, monkeypatch) -> N
     assert hashed == ["b.ipynb"]
 
 
+def test_status_without_a_cached_base_compares_with_the_newest_version_unhashed(
+        ws: Workspace, monkeypatch) -> None:
+    import nbvc.status
+
+    write_notebook(ws.root / "a.ipynb", "1")
+    ws.save()
+    ws.index.conn.execute("UPDATE stat_cache SET base = NULL")  # as after an index rebuild
+    hashed = []
+    monkeypatch.setattr(nbvc.status, "digest_file", lambda p: hashed.append(p.name))
+    assert [s.state for s in status(ws)] == ["pending"]
+    assert hashed == []
+
+
 def test_a_second_push_in_the_same_workspace_refuses_cleanly(ws: Workspace) -> None:
     with sync.workspace_lock(ws, "push"), pytest.raises(WorkspaceError, match="another nbvc"):
         sync.push(Workspace(ws.root))
