@@ -438,17 +438,19 @@ def main() -> None:
             scenarios: dict[str, Callable[[], None]] = {
                 "sync": lambda: sync_scenarios(bench, corpus, count),
                 "requests": lambda: request_count(bench, corpus),
-                "status": lambda: status_vs_git(bench, 2000 if args.quick else 10_000),
+                "status": lambda: status_vs_git(bench, 1000 if args.quick else 10_000),
                 "log": lambda: log_vs_startup(bench, 10_000),
                 "startup": lambda: startup_imports(bench),
-                "fetch": lambda: fetch_vs_list(bench, 1000 if args.quick else 10_000),
+                "fetch": lambda: fetch_vs_list(bench, 500 if args.quick else 10_000),
                 "jupyter": lambda: save_latency(bench),
-                "memory": lambda: push_memory(bench, (50, 200) if args.quick else (100, 1000)),
+                "memory": lambda: push_memory(bench, (20, 80) if args.quick else (100, 1000)),
             }
             chosen = [s for s in args.only.split(",") if s] or list(scenarios)
             for name in chosen:
                 print(f"[{name}]", flush=True)
+                began = time.perf_counter()
                 scenarios[name]()
+                print(f"  ({name}: {time.perf_counter() - began:.0f}s)", flush=True)
         finally:
             bench.server.stop()
     checks = ratios(bench)

@@ -9,6 +9,7 @@ import json
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -40,10 +41,12 @@ def measure(endpoint: str, bucket: str, work: Path, saves: int) -> dict[str, lis
 c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"
 c.NbvcSettings.remote = "s3://{bucket}"
 c.NbvcSettings.s3_endpoint_url = "{endpoint}"
-""").start()
-    plain = JupyterServer(plain_root, "").start()
+""")
+    plain = JupyterServer(plain_root, "")
     samples: dict[str, list[float]] = {"with nbvc hook": [], "without hook": []}
     try:
+        with ThreadPoolExecutor(2) as pool:  # both start at once: a start takes seconds
+            list(pool.map(JupyterServer.start, (hooked, plain)))
         for n in range(saves + 2):
             notebook["cells"][0]["source"] = f"# save {n}"
             for name, server in (("with nbvc hook", hooked), ("without hook", plain)):

@@ -319,7 +319,7 @@ PathsArg = Annotated[list[str] | None, typer.Argument(help="Notebooks or folders
 
 def progress_bar(as_json: bool) -> Any:
     """A rich progress bar on a terminal; nothing when piped or with --json."""
-    if as_json or not err.is_terminal:
+    if as_json or not sys.stderr.isatty():  # not err.is_terminal: that would load rich
         return None
 
     def start(total: int, total_bytes: int) -> Any:

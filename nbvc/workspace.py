@@ -263,9 +263,9 @@ class Workspace:
         Files named explicitly are always re-read; in a scan, the stat cache skips
         those whose (mtime, size, inode) still match. One file is in memory at a time.
         """
-        path = self.abspath(rel)
-        if not explicit and self.stat_says_unchanged(rel, path, cached):
+        if not explicit and self.stat_says_unchanged(rel, f"{self.root}{os.sep}{rel}", cached):
             return SaveResult(rel, "unchanged", {})
+        path = self.abspath(rel)  # checked: the bytes are about to be read and kept
         data = read_bytes(path, rel)
         before = path.stat()
         digest = digest_bytes(data)
@@ -276,14 +276,14 @@ class Workspace:
         self.objects.ingest_bytes(data, digest)
         return Candidate(rel, digest, before, last)
 
-    def stat_says_unchanged(self, rel: str, path: Path,
+    def stat_says_unchanged(self, rel: str, path: str | os.PathLike[str],
                             cached: dict[str, Any] | None = None) -> bool:
         """True when the stat cache proves the file still holds its base version."""
         cached = cached or self.index.cached_stat(rel)
         if cached is None or cached["base"] != cached["sha256"]:
             return False
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return False
         return (st.st_mtime_ns, st.st_size, st.st_ino) == (
