@@ -6,7 +6,6 @@ Precedence, strongest first: explicit overrides (CLI flags, Jupyter traitlets)
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from dataclasses import dataclass, fields, replace
@@ -57,6 +56,8 @@ def default_user() -> str:
     user = os.environ.get("JUPYTERHUB_USER")
     if user:
         return user
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers without passwd entries)

@@ -6,7 +6,6 @@ over a normalised form, so what comes back is byte-for-byte what was saved.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
 from collections.abc import Iterator
@@ -14,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
 from .errors import InvalidNotebook, NotFound, WorkspaceError
 
 CHUNK = 1 << 20
@@ -31,6 +29,8 @@ class Digest:
 
 
 def digest_bytes(data: bytes) -> Digest:
+    import hashlib  # imported late, as every module below the CLI: start-up is a feature
+
     return Digest(
         hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest(),
         len(data),
@@ -52,6 +52,8 @@ def reading(label: str | Path) -> Iterator[None]:
 
 def digest_file(path: Path) -> Digest:
     """Hash a file in one streaming pass."""
+    import hashlib
+
     sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
     with reading(path), open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -84,6 +86,8 @@ def validate_bytes(name: str, data: bytes) -> None:
         ) from None
     if not isinstance(raw, dict) or "nbformat" not in raw:
         raise InvalidNotebook(f"{name}: JSON but not a notebook (no 'nbformat' field)")
+    from . import schema
+
     if schema.accepts(raw):
         return
     import nbformat

@@ -7,9 +7,7 @@ a crash never leaves a half-written object under its final name.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import NotFound, WorkspaceError
@@ -41,6 +39,8 @@ class ObjectStore:
         return digest
 
     def _temp(self) -> tuple[int, str]:
+        import tempfile
+
         try:
             return tempfile.mkstemp(dir=self.root, prefix=".tmp-")
         except OSError as exc:
@@ -48,6 +48,8 @@ class ObjectStore:
 
     def ingest_file(self, source: Path) -> Digest:
         """Copy a file in while hashing it: one read of the source, whatever its size."""
+        import hashlib
+
         sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
         fd, tmp = self._temp()
         try:
@@ -86,6 +88,8 @@ class ObjectStore:
 
     def verified_path(self, sha256: str) -> Path:
         """The object's path after checking its bytes still hash to its name."""
+        import hashlib
+
         path = self.path(sha256)
         sha = hashlib.sha256()
         try:

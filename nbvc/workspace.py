@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -28,6 +26,13 @@ from .store import Store, open_store, parse_remote
 
 NBVC_DIR = ".nbvc"
 SKIPPED_DIRS = {NBVC_DIR, ".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
+
+
+def new_uid() -> str:
+    """A save's id: random, 32 hex digits (uuid imported late: start-up is a feature)."""
+    import uuid
+
+    return uuid.uuid4().hex
 
 
 def utcnow() -> str:
@@ -314,7 +319,7 @@ class Workspace:
     def _save_row(self, rel: str, digest: Digest, message: str | None,
                   last: dict[str, Any] | None) -> dict[str, Any]:
         return {
-            "uid": uuid.uuid4().hex,
+            "uid": new_uid(),
             "path": rel,
             "sha256": digest.sha256,
             "md5": digest.md5,
@@ -356,6 +361,8 @@ class Workspace:
         data = self.version_bytes(row)
         dest = self.abspath(rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-")
         try:
             with os.fdopen(fd, "wb") as out:
