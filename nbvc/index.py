@@ -22,7 +22,6 @@ from typing import Any
 from .errors import WorkspaceError
 
 BUSY_TIMEOUT_S = 30
-MMAP_BYTES = 256 << 20
 
 
 def busy_timeout() -> float:
@@ -134,9 +133,6 @@ class Index:
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            # reads through the page cache's mapping, not a pread per page: status and
-            # log read every row of a large index
-            self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._migrate()
         except sqlite3.Error as exc:
             raise index_error(path, exc) from None
@@ -382,6 +378,9 @@ class Index:
 
     def head(self, path: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM heads WHERE path=?", [path])
+
+    def heads(self) -> dict[str, dict[str, Any]]:
+        return {r["path"]: r for r in self.rows("SELECT * FROM heads")}
 
     def mark_pushed(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
         """Record that saves are in the bucket and that the remote now stands there:

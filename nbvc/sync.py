@@ -161,12 +161,15 @@ class Pusher:
         self.force = force
         self._lock = threading.Lock()
         self._landed: list[tuple[str, str, str, str, str, str]] = []
-        self._heads: dict[str, dict[str, Any]] = {}  # what landed, before the index has it
+        # every head, read once, then kept up to date as saves land: no query (and no
+        # wait on the index lock the saving thread holds) per upload. push and pull
+        # hold the workspace lock; a concurrent fetch only adds a head where none was,
+        # and a stale "none" costs a 412 and a HEAD, never a lost save.
+        self._heads = self.index.heads()
 
     def head(self, path: str) -> dict[str, Any] | None:
         with self._lock:
-            head = self._heads.get(path)
-        return head or self.index.head(path)
+            return self._heads.get(path)
 
     def landed(self, row: dict[str, Any], key: str, version_id: str, etag: str) -> None:
         with self._lock:
@@ -246,10 +249,31 @@ class Pusher:
             latest = self.store.head(key)
         except NbvcError as exc:
             return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
-        if read_metadata(latest.metadata).get("save-id") == row["uid"]:
-            self.landed(row, key, latest.version_id, latest.etag)
-            return PushOutcome(row["path"], row["sha256"], row["size"], "adopted", latest.version_id)
+        try:
+            mine = latest if self._is_mine(latest, row) else self._landed_below(row, key)
+        except NbvcError as exc:
+            return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
+        if mine is not None:
+            self.landed(row, key, mine.version_id, mine.etag)
+            return PushOutcome(row["path"], row["sha256"], row["size"], "adopted", mine.version_id)
         return self._conflict(row, head, latest, "")
+
+    @staticmethod
+    def _is_mine(version: ObjectVersion, row: dict[str, Any]) -> bool:
+        return read_metadata(version.metadata).get("save-id") == row["uid"]
+
+    def _landed_below(self, row: dict[str, Any], key: str) -> ObjectVersion | None:
+        """This save, landed under a newer version. A killed push may have landed a
+        later save of the same notebook on top of it before recording either; or
+        another machine pushed after it. Versions are matched by ETag and size, then
+        confirmed by the save id in their metadata: a conflict is rare, this is too."""
+        for version in self.store.list_versions(key):
+            if (version.key == key and not version.is_delete_marker
+                    and version.etag == row["md5"] and version.size == row["size"]):
+                described = self.store.head(key, version.version_id)
+                if self._is_mine(described, row):
+                    return described
+        return None
 
     def _conflict(self, row: dict[str, Any], head: dict[str, Any] | None,
                   latest: ObjectVersion | None, why: str) -> PushOutcome:
@@ -323,7 +347,7 @@ class Uploads:
 
     def __init__(self, workspace: Workspace, jobs: int | None, force: bool) -> None:
         self.workspace = workspace
-        self.opened: Future[Pusher] | None = None
+        self.pusher: Pusher | None = None
         self.force = force
         self.pool = ThreadPoolExecutor(jobs or workspace.settings.jobs, thread_name_prefix="nbvc-push")
         self.last: dict[str, Future[list[PushOutcome]]] = {}
@@ -336,8 +360,8 @@ class Uploads:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
-        if self.opened is not None and self.opened.exception() is None:
-            self.opened.result().flush()
+        if self.pusher is not None:
+            self.pusher.flush()
 
     def start_progress(self, progress: Callable[[int, int], Progress] | None, saves: int,
                        size: int) -> None:
@@ -348,8 +372,9 @@ class Uploads:
         rows = [r for r in rows if r["uid"] not in self.sent]
         if not rows:
             return
-        if self.opened is None:  # the first upload: connect while saving goes on
-            self.opened = self.pool.submit(self._open)
+        if self.pusher is None:  # the first upload: check the bucket may take it
+            ensure_versioned(self.workspace)
+            self.pusher = Pusher(self.workspace, self.force)
         self.sent.update(r["uid"] for r in rows)
         by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -364,14 +389,8 @@ class Uploads:
                saves: list[dict[str, Any]]) -> list[PushOutcome]:
         if before is not None:
             before.result()
-        assert self.opened is not None
-        return self.opened.result().push_path(saves, self.advance)
-
-    def _open(self) -> Pusher:
-        """The store (importing boto3 and making a client take ~0.4 s), after
-        checking the bucket may take saves."""
-        ensure_versioned(self.workspace)
-        return Pusher(self.workspace, self.force)
+        assert self.pusher is not None
+        return self.pusher.push_path(saves, self.advance)
 
     def outcomes(self) -> list[PushOutcome]:
         return [o for future in self.futures for o in future.result()]

@@ -150,6 +150,24 @@ def test_a_landed_but_unrecorded_save_is_adopted_not_uploaded_twice(ws: Workspac
     assert len(bucket_versions(ws, "a.ipynb")) == 2
 
 
+def test_two_landed_but_unrecorded_saves_of_one_notebook_are_both_adopted(ws: Workspace) -> None:
+    """A push killed after two saves of a notebook landed, before it recorded either
+    (landed saves are recorded in batches): the remote's latest is the second, so
+    the first meets a 412 whose HEAD names another save; it is still ours."""
+    nb = write_notebook(ws.root / "a.ipynb", "1")
+    sync.push(ws)
+    for text in ("2", "3"):
+        write_notebook(nb, text)
+        ws.save([str(nb)])
+    for pending in ws.index.pending():
+        ws.store.put(ws.key("a.ipynb"), ws.objects.path(pending["sha256"]),
+                     sha256=pending["sha256"], metadata=sync.save_metadata(pending))
+    report = sync.push(ws)
+    assert [o.status for o in report.outcomes] == ["adopted", "adopted"]
+    assert len(bucket_versions(ws, "a.ipynb")) == 3
+    assert ws.index.pending() == []
+
+
 def test_a_second_machines_push_is_a_conflict_and_other_notebooks_still_push(
     ws: Workspace, other: Workspace
 ) -> None:
