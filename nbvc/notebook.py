@@ -29,7 +29,7 @@ class Digest:
 
 
 def digest_bytes(data: bytes) -> Digest:
-    import hashlib  # imported late, as every module below the CLI: start-up is a feature
+    import hashlib  # imported late: commands that never hash (log, status) start faster
 
     return Digest(
         hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest(),

@@ -247,9 +247,6 @@ class Pusher:
         """The remote moved: adopt our own landed save, or report the conflict."""
         try:
             latest = self.store.head(key)
-        except NbvcError as exc:
-            return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
-        try:
             mine = latest if self._is_mine(latest, row) else self._landed_below(row, key)
         except NbvcError as exc:
             return PushOutcome(row["path"], row["sha256"], row["size"], "failed", detail=exc.message)
