@@ -306,9 +306,9 @@ def print_columns(headers: tuple[str, ...], lines: list[tuple[str, ...]]) -> Non
     columns = list(zip(*lines, strict=True)) or [()] * len(headers)
     widths = [max(len(h), *map(len, column)) for h, column in zip(headers, columns, strict=True)]
     bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("", "", "")
-    row = cyan + f"{{:<{widths[0]}}}" + reset + "".join(f"  {{:<{w}}}" for w in widths[1:])
-    body = "\n".join(row.format(*line).rstrip() for line in lines)
-    sys.stdout.write(bold + row.format(*headers).rstrip() + reset + "\n" + body + "\n")
+    row = cyan + f"%-{widths[0]}s" + reset + "".join(f"  %-{w}s" for w in widths[1:])
+    body = "\n".join([(row % line).rstrip() for line in lines])  # % is twice as fast as format
+    sys.stdout.write(bold + (row % headers).rstrip() + reset + "\n" + body + "\n")
 
 
 # -- sync ------------------------------------------------------------------------------

@@ -71,13 +71,13 @@ def _credentials(workspace: Workspace) -> Check:
     s = workspace.settings
     if s.access_key_id and s.secret_access_key:
         return Check("credentials", "ok", "from nbvc settings")
-    import boto3
+    import botocore.session
 
-    found = boto3.session.Session(region_name=s.region or None).get_credentials()
+    found = botocore.session.Session().get_credentials()
     if found is None:
         return Check("credentials", "fail", "no AWS credentials found",
                      "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
-    return Check("credentials", "ok", f"from boto3 ({found.method})")
+    return Check("credentials", "ok", f"from botocore ({found.method})")
 
 
 def _conditional_writes(workspace: Workspace) -> Check:

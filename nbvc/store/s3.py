@@ -1,7 +1,9 @@
-"""The S3 backend (AWS or any S3-compatible endpoint), through boto3.
+"""The S3 backend (AWS or any S3-compatible endpoint), through botocore.
 
-Only this module imports boto3, and only when a command touches the remote, so
-commands that stay local start fast.
+botocore is boto3's core: the same client, credential chain and configuration,
+without boto3's resource layer and s3transfer, which nbvc does not use and which
+cost ~0.1 s to import. Only this module imports it, and only when a command touches
+the remote, so commands that stay local start fast.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -21,6 +23,7 @@ from botocore.exceptions import (
     NoCredentialsError,
     PartialCredentialsError,
 )
+from botocore.utils import determine_content_length
 
 from ..errors import RemoteError
 from .base import (
@@ -33,6 +36,7 @@ from .base import (
     PutResult,
     Store,
 )
+from .botomodels import cached_loader
 
 NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
 DENIED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "Forbidden",
@@ -48,11 +52,12 @@ def make_client(
     retries: int = 5,
 ) -> Any:
     """A thread-safe S3 client: adaptive retries, a pool as large as the workers."""
-    session = boto3.session.Session(
-        aws_access_key_id=access_key_id or None,
-        aws_secret_access_key=secret_access_key or None,
-        region_name=region or None,
-    )
+    session = botocore.session.Session()
+    session.register_component("data_loader", cached_loader())
+    if access_key_id and secret_access_key:
+        session.set_credentials(access_key_id, secret_access_key)
+    if region:
+        session.set_config_variable("region", region)
     config = Config(
         retries={"mode": "adaptive", "max_attempts": retries},
         max_pool_connections=max(pool_size, 10),
@@ -65,7 +70,22 @@ def make_client(
         response_checksum_validation="when_required",
         s3={"addressing_style": "path"} if endpoint_url else None,
     )
-    return session.client("s3", endpoint_url=endpoint_url or None, config=config)
+    client = session.create_client("s3", endpoint_url=endpoint_url or None, config=config)
+    client.meta.events.register_last("before-call.s3", _no_expect_for_small_bodies)
+    return client
+
+
+EXPECT_CONTINUE_FROM = 1024 * 1024
+
+
+def _no_expect_for_small_bodies(params: dict[str, Any], **_: Any) -> None:
+    """botocore asks for ``Expect: 100-continue`` on every upload: a round trip
+    before the body, then the interim response read a byte per syscall. That is
+    worth it for a large body the server may refuse, not for a notebook of a few
+    KB, which costs less to send than to wait for."""
+    size = determine_content_length(params.get("body"))
+    if size is not None and size < EXPECT_CONTINUE_FROM:
+        params["headers"].pop("Expect", None)
 
 
 class S3Store(Store):

@@ -1,0 +1,52 @@
+"""botocore's service models, parsed once and kept in the user cache.
+
+Building an S3 client makes botocore read and parse several JSON files (the S3
+model alone is ~1 MB gzipped JSON, parsed into OrderedDicts): ~60 ms of every
+command that touches the remote. The parsed data is kept marshalled in
+``$XDG_CACHE_HOME/nbvc``, keyed by the file's path, size and mtime and by Python's
+version, so an upgraded botocore is read afresh. Plain dicts keep key order, which
+is all botocore needs from its OrderedDicts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import marshal
+import os
+import sys
+from typing import Any
+
+from botocore.loaders import JSONFileLoader, Loader
+
+from ..usercache import cache_dir, keep
+
+OPENERS = ((".json", open), (".json.gz", gzip.open))
+
+
+class CachedModelFiles(JSONFileLoader):
+    """botocore's file loader, with the parsed result kept in the user cache."""
+
+    def load_file(self, file_path: str) -> Any:
+        for extension, opener in OPENERS:
+            full = file_path + extension
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            tag = f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0{sys.version}".encode()
+            cached = cache_dir() / f"botocore-{hashlib.sha256(tag).hexdigest()[:20]}.bin"
+            try:
+                return marshal.loads(cached.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+            with opener(full, "rb") as handle:
+                data = json.loads(handle.read().decode("utf-8"))
+            keep(cached, marshal.dumps(data))
+            return data
+        return None
+
+
+def cached_loader() -> Loader:
+    return Loader(file_loader=CachedModelFiles())
