@@ -89,3 +89,14 @@ def test_a_large_upload_from_a_file_still_asks_for_100_continue(moto_server, tmp
     result = store.put("workspace/big.ipynb", tmp_path / "big.ipynb", sha256=sha(body))
     assert seen[-1]["Expect"] == b"100-continue"
     assert store.get("workspace/big.ipynb", result.version_id) == body
+
+
+def test_models_in_aws_data_path_are_still_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "models" / "s3" / "2006-03-01"
+    extra.mkdir(parents=True)
+    model = JSONFileLoader().load_file(S3_MODEL)
+    model["metadata"]["serviceFullName"] = "S3 from AWS_DATA_PATH"
+    (extra / "service-2.json").write_text(json.dumps(model))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
+    client = s3_client("http://127.0.0.1:9")
+    assert client.meta.service_model.metadata["serviceFullName"] == "S3 from AWS_DATA_PATH"

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from botocore.loaders import JSONFileLoader, Loader
+from botocore.loaders import JSONFileLoader, Loader, create_loader
 
 from ..usercache import cache_dir, keep
 
@@ -48,5 +48,9 @@ class CachedModelFiles(JSONFileLoader):
         return None
 
 
-def cached_loader() -> Loader:
-    return Loader(file_loader=CachedModelFiles())
+def cached_loader(data_path: str | None = None) -> Loader:
+    """botocore's loader as its session makes it (``data_path``: the session's
+    ``AWS_DATA_PATH`` setting, extra model folders), reading files through the cache."""
+    loader = create_loader(data_path)
+    loader.file_loader = CachedModelFiles()
+    return loader
