@@ -328,7 +328,7 @@ def push_memory(bench: Bench, counts: tuple[int, ...]) -> None:
 
 
 def startup_imports(bench: Bench) -> None:
-    """Which commands import boto3: none that stay local."""
+    """Which commands import boto3 or botocore: none that stay local."""
     root = bench.work / "log"
     found = {}
     for command in (["--version"], ["log", "busy.ipynb"], ["status"]):

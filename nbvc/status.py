@@ -2,7 +2,7 @@
 
 Unchanged files are not re-hashed: one stat each, compared with the stat cache, as
 git compares with its index. This module imports only the workspace, so the CLI can
-answer ``nbvc status`` without loading the sync engine or boto3.
+answer ``nbvc status`` without loading the sync engine or botocore.
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        """The remote; opened on first use so local-only commands never import boto3."""
+        """The remote; opened on first use so local-only commands never import botocore."""
         return open_store(self.settings, self.nbvc_dir)
 
     def close(self) -> None:
