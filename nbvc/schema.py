@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import marshal
 import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .usercache import cache_dir, keep
+from . import usercache
 
 Validator = Callable[[Any], Any]
 
@@ -54,13 +53,12 @@ def compiled(minor: int) -> Validator | None:
 
     tag = hashlib.sha256(b"\0".join([schema, fastjsonschema.VERSION.encode(),
                                      sys.version.encode()])).hexdigest()[:16]
-    cached = cache_dir() / f"nbformat-v4.{minor}-{tag}.bin"
-    try:
-        code = marshal.loads(cached.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+    name = f"nbformat-v4.{minor}-{tag}.bin"
+    code = usercache.load(name)
+    if code is None:
         source = fastjsonschema.compile_to_code(json.loads(schema))
         code = compile(source, f"<nbformat v4.{minor} schema>", "exec")
-        keep(cached, marshal.dumps(code))
+        usercache.keep(name, code)
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # noqa: S102 - bytecode nbvc itself compiled from nbformat's schema
     return namespace["validate"]

@@ -1,31 +1,58 @@
-"""The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``): derived files that
+"""The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``): derived values that
 spare later commands work (the compiled notebook schema, botocore's parsed models).
 Everything in it can be deleted at any time; a cache that cannot be read or written
-only makes nbvc slower."""
+only makes nbvc slower.
+
+What is cached is marshalled, and the schema's entry is bytecode that nbvc runs, so
+the cache lives only in a folder the user owns by absolute path: a relative
+``XDG_CACHE_HOME`` is ignored (as the XDG spec says), and without a home there is no
+cache at all rather than one in the current or a shared temporary folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nbvc"
+def cache_dir() -> Path | None:
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(configured):
+        return Path(configured) / "nbvc"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "nbvc" if os.path.isabs(home) else None
 
 
-def keep(path: Path, data: bytes) -> None:
-    """Write a cache file atomically (a reader never sees half of it); errors are ignored."""
+def load(name: str) -> Any:
+    """The value kept under ``name``; None when there is none or it is damaged."""
+    folder = cache_dir()
+    if folder is None:
+        return None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(dir=path.parent)
+        return marshal.loads((folder / name).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def keep(name: str, value: Any) -> None:
+    """Keep ``value`` under ``name``, written atomically (a reader never sees half of
+    it); a cache that cannot be written is skipped."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(dir=folder)
     except OSError:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
+            handle.write(marshal.dumps(value))
+        os.replace(temp, folder / name)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temp)

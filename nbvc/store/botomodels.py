@@ -13,14 +13,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import marshal
 import os
 import sys
 from typing import Any
 
 from botocore.loaders import JSONFileLoader, Loader, create_loader
 
-from ..usercache import cache_dir, keep
+from .. import usercache
 
 OPENERS = ((".json", open), (".json.gz", gzip.open))
 
@@ -36,14 +35,12 @@ class CachedModelFiles(JSONFileLoader):
             except OSError:
                 continue
             tag = f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0{sys.version}".encode()
-            cached = cache_dir() / f"botocore-{hashlib.sha256(tag).hexdigest()[:20]}.bin"
-            try:
-                return marshal.loads(cached.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                pass
-            with opener(full, "rb") as handle:
-                data = json.loads(handle.read().decode("utf-8"))
-            keep(cached, marshal.dumps(data))
+            name = f"botocore-{hashlib.sha256(tag).hexdigest()[:20]}.bin"
+            data = usercache.load(name)
+            if data is None:
+                with opener(full, "rb") as handle:
+                    data = json.loads(handle.read().decode("utf-8"))
+                usercache.keep(name, data)
             return data
         return None
 
