@@ -118,6 +118,10 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+#: a known path without a stat cache: (mtime_ns, size, inode, clean, ahead)
+NO_STAT: tuple[Any, ...] = (None, None, None, None, False)
+
+
 class Index:
     """One workspace's index database, safe to share between threads and processes."""
 
@@ -320,20 +324,45 @@ class Index:
     # -- stat cache ------------------------------------------------------------
 
     def status_rows(self) -> dict[str, tuple[Any, ...]]:
-        """Per known path, in one read: its stat cache (mtime_ns, size, inode), whether
-        the cached hash equals the base (see :meth:`base`; None without a stat cache
-        or a base), and whether the remote's latest (as last fetched) is ahead of the
-        head. Tuples: status reads this for every notebook on each call."""
-        return {row[0]: row[1:] for row in self.conn.execute(
-            "SELECT p.path, c.mtime_ns, c.size, c.inode, c.sha256 = coalesce(c.base,"
+        """Per known path, in one read transaction: its stat cache (mtime_ns, size,
+        inode), whether the cached hash equals the base (see :meth:`base`; None without
+        a stat cache or a base), and whether the remote's latest (as last fetched) is
+        ahead of the head. Tuples: status reads this for every notebook on each call.
+
+        Plain scans rather than one query joining the four tables: each join is two
+        b-tree searches per notebook (10,000 notebooks: 59 ms joined, 34 ms so)."""
+        conn = self.conn
+        with self._lock:
+            own = not conn.in_transaction
+            if own:
+                conn.execute("BEGIN")  # one snapshot for the three reads
+            try:
+                return self._status_rows(conn)
+            finally:
+                if own:
+                    conn.execute("COMMIT")
+
+    @staticmethod
+    def _status_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
+        rows = dict.fromkeys([p for (p,) in conn.execute("SELECT DISTINCT path FROM saves")],
+                             NO_STAT)
+        stats = conn.execute(
+            "SELECT path, mtime_ns, size, inode, sha256 = base FROM stat_cache WHERE base IS NOT NULL"
+            " UNION ALL"  # no base cached: compared with the newest version, as base() does
+            " SELECT c.path, c.mtime_ns, c.size, c.inode, c.sha256 ="
             "   (SELECT CASE s.kind WHEN 'save' THEN s.sha256 END FROM saves s"
-            "    WHERE s.path = p.path ORDER BY s.saved_at DESC, s.id DESC LIMIT 1)),"
-            " r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"
-            "   AND NOT (r.deleted AND h.path IS NULL)"
-            " FROM (SELECT DISTINCT path FROM saves) p"
-            " LEFT JOIN stat_cache c ON c.path = p.path"
-            " LEFT JOIN heads h ON h.path = p.path"
-            " LEFT JOIN remote_latest r ON r.path = p.path")}
+            "    WHERE s.path = c.path ORDER BY s.saved_at DESC, s.id DESC LIMIT 1)"
+            " FROM stat_cache c WHERE c.base IS NULL")
+        for path, mtime_ns, size, inode, clean in stats:
+            if path in rows:
+                rows[path] = (mtime_ns, size, inode, clean, False)
+        for (path,) in conn.execute(
+                "SELECT r.path FROM remote_latest r LEFT JOIN heads h ON h.path = r.path"
+                " WHERE r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"
+                "   AND NOT (r.deleted AND h.path IS NULL)"):
+            if path in rows:
+                rows[path] = (*rows[path][:4], True)
+        return rows
 
     def pending_counts(self) -> dict[str, int]:
         """Per path, how many local saves wait for push."""
