@@ -19,22 +19,29 @@ class ObjectStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._made: set[Path] = set()
+        self._root = str(root)
+        self._made: set[str] = set()
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:]
+        return Path(self._location(sha256))
+
+    def _location(self, sha256: str) -> str:
+        """The object's path as a string: push stores thousands, and pathlib's
+        joins cost more than the write itself."""
+        return f"{self._root}{os.sep}{sha256[:2]}{os.sep}{sha256[2:]}"
 
     def has(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
+        return os.path.exists(self._location(sha256))
 
     def _finish(self, tmp: str, digest: Digest) -> Digest:
-        final = self.path(digest.sha256)
-        if final.exists():
+        final = self._location(digest.sha256)
+        if os.path.exists(final):
             os.unlink(tmp)
         else:
-            if final.parent not in self._made:
-                final.parent.mkdir(exist_ok=True)
-                self._made.add(final.parent)
+            folder = os.path.dirname(final)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
             os.replace(tmp, final)
         return digest
 
@@ -42,7 +49,7 @@ class ObjectStore:
         import tempfile
 
         try:
-            return tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+            return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
         except OSError as exc:
             raise WorkspaceError(f"cannot write to {self.root} (read-only?): {exc.strerror}") from None
 

@@ -1,12 +1,11 @@
 """The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``): derived values that
-spare later commands work (the compiled notebook schema, botocore's parsed models).
-Everything in it can be deleted at any time; a cache that cannot be read or written
-only makes nbvc slower.
+spare later commands work (botocore's parsed models). Everything in it can be deleted
+at any time; a cache that cannot be read or written only makes nbvc slower.
 
-What is cached is marshalled, and the schema's entry is bytecode that nbvc runs, so
-the cache lives only in a folder the user owns by absolute path: a relative
-``XDG_CACHE_HOME`` is ignored (as the XDG spec says), and without a home there is no
-cache at all rather than one in the current or a shared temporary folder.
+What is cached is marshalled data that nbvc loads as its own, so the cache lives only
+in a folder the user owns by absolute path: a relative ``XDG_CACHE_HOME`` is ignored
+(as the XDG spec says), and without a home there is no cache at all rather than one
+in the current or a shared temporary folder.
 """
 
 from __future__ import annotations
