@@ -268,7 +268,8 @@ class Workspace:
         Files named explicitly are always re-read; in a scan, the stat cache skips
         those whose (mtime, size, inode) still match. One file is in memory at a time.
         """
-        if not explicit and self.stat_says_unchanged(rel, f"{self.root}{os.sep}{rel}", cached):
+        if (not explicit and cached is not None  # a scan read the whole stat cache first
+                and self.stat_says_unchanged(rel, f"{self.root}{os.sep}{rel}", cached)):
             return SaveResult(rel, "unchanged", {})
         path = self.abspath(rel)  # checked: the bytes are about to be read and kept
         data = read_bytes(path, rel)
