@@ -62,6 +62,24 @@ def test_an_unwritable_cache_still_builds_a_client(tmp_path: Path, monkeypatch: 
     assert make_bucket(client) in {b["Name"] for b in client.list_buckets()["Buckets"]}
 
 
+def test_the_list_of_services_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "s3" in botomodels.cached_loader().list_available_services("service-2")
+    monkeypatch.setattr(os, "listdir", lambda *_: pytest.fail("listed again"))
+    assert "s3" in botomodels.cached_loader().list_available_services("service-2")
+
+
+def test_a_service_added_to_aws_data_path_is_listed(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setenv("AWS_DATA_PATH", str(models))
+    assert "nbvc-test" not in botomodels.cached_loader(str(models)).list_available_services("service-2")
+    (models / "nbvc-test" / "2020-01-01").mkdir(parents=True)
+    (models / "nbvc-test" / "2020-01-01" / "service-2.json").write_text("{}")
+    os.utime(models, ns=(1, 1))  # the folder's mtime changed, whatever the clock's grain
+    assert "nbvc-test" in botomodels.cached_loader(str(models)).list_available_services("service-2")
+
+
 def sent_headers(store: S3Store) -> list[dict[str, Any]]:
     """The headers of every request the store's client sends from now on."""
     seen: list[dict[str, Any]] = []
