@@ -38,9 +38,9 @@ def main() -> None:
             paths = [a for a in args[1:] if a != "--json"]
             print_status(paths or None, as_json="--json" in args)
         else:
-            from .cli import app
+            from .cli import app_for
 
-            app(standalone_mode=True)
+            app_for(args)(standalone_mode=True)
 
 
 @contextmanager

@@ -24,6 +24,21 @@ def test_version_flag_prints_the_version(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("nbvc 0.")
 
 
+def test_a_named_command_is_the_only_one_built() -> None:
+    from nbvc.cli import app, app_for
+
+    assert [c.callback.__name__ for c in app_for(["log", "a.ipynb"]).registered_commands] == ["log"]
+    assert [g.name for g in app_for(["remote", "show"]).registered_groups] == ["remote"]
+    assert not app_for(["--version"]).registered_commands and not app_for(["--version"]).registered_groups
+    assert app_for(["--help"]) is app_for(["pus"]) is app_for([]) is app  # help and suggestions need all
+    assert len(app.registered_commands) > 10  # pruning copies: the app itself is untouched
+
+
+def test_a_misspelt_command_still_gets_suggestions(tmp_path: Path) -> None:
+    result = run_nbvc("pus", cwd=tmp_path)
+    assert result.returncode == 2 and "Did you mean 'push'" in result.stderr
+
+
 def test_every_command_has_help_with_examples(tmp_path: Path) -> None:
     for command in ("init", "save", "log", "doctor"):
         result = run_nbvc(command, "--help", cwd=tmp_path)
