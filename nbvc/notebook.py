@@ -7,6 +7,7 @@ over a normalised form, so what comes back is byte-for-byte what was saved.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,9 +106,10 @@ def validate_bytes(name: str, data: bytes) -> None:
         raise InvalidNotebook(f"{name}: invalid nbformat: {exc}".splitlines()[0]) from None
 
 
-def read_bytes(path: Path, name: str | None = None) -> bytes:
-    """The bytes of a notebook file, after checking its suffix."""
+def read_bytes(path: str | Path, name: str | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of a notebook file, after checking its suffix, and the stat of the
+    very file they were read from (what the stat cache must remember)."""
     label = name or str(path)
     check_suffix(label)
-    with reading(label):
-        return path.read_bytes()
+    with reading(label), open(path, "rb") as handle:
+        return handle.read(), os.fstat(handle.fileno())

@@ -268,12 +268,12 @@ class Workspace:
         Files named explicitly are always re-read; in a scan, the stat cache skips
         those whose (mtime, size, inode) still match. One file is in memory at a time.
         """
+        path = f"{self.root}{os.sep}{rel}"
         if (not explicit and cached is not None  # a scan read the whole stat cache first
-                and self.stat_says_unchanged(rel, f"{self.root}{os.sep}{rel}", cached)):
+                and self.stat_says_unchanged(rel, path, cached)):
             return SaveResult(rel, "unchanged", {})
-        path = self.abspath(rel)  # checked: the bytes are about to be read and kept
-        data = read_bytes(path, rel)
-        before = path.stat()
+        check_relpath(rel)  # checked: the bytes are about to be read and kept
+        data, before = read_bytes(path, rel)
         digest = digest_bytes(data)
         last = self.index.last_save(rel)
         if last is not None and self.index.base(rel, last) == digest.sha256:
