@@ -144,3 +144,16 @@ def test_whatever_the_fast_validator_accepts_nbformat_accepts(data: st.DataObjec
         parent.append(data.draw(MUTANTS))
     if schema.accepts(nb):
         assert nbformat_accepts(nb), nb
+
+
+def test_what_only_python_json_reads_is_still_a_notebook() -> None:
+    nb = sample()
+    nb["cells"][1]["outputs"][1]["data"]["application/json"] = {"x": float("nan")}
+    nb["cells"][0]["source"] = "lone surrogate \ud800"
+    data = json.dumps(nb).encode("utf-8", "surrogatepass")
+    validate_bytes("odd.ipynb", data)  # json reads NaN and the surrogate; orjson refuses both
+
+
+def test_json_nested_too_deeply_is_one_line() -> None:
+    with pytest.raises(InvalidNotebook, match="nested too deeply"):
+        validate_bytes("deep.ipynb", b"[" * 100_000 + b"]" * 100_000)
