@@ -11,9 +11,11 @@ in the current or a shared temporary folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +57,14 @@ def keep(name: str, value: Any) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+
+
+def remembered(kind: str, key: str, make: Callable[[], Any]) -> Any:
+    """The value kept for ``key`` (a string naming everything it derives from), or
+    ``make()``'s, kept for next time. Entries are named ``<kind>-<hash of key>.bin``."""
+    name = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.bin"
+    value = load(name)
+    if value is None:
+        value = make()
+        keep(name, value)
+    return value

@@ -16,11 +16,11 @@ model folder's mtime (adding or removing a service's folder changes it).
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import botocore
@@ -41,15 +41,14 @@ class CachedModelFiles(JSONFileLoader):
                 st = os.stat(full)
             except OSError:
                 continue
-            tag = f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0{sys.version}".encode()
-            name = f"botocore-{hashlib.sha256(tag).hexdigest()[:20]}.bin"
-            data = usercache.load(name)
-            if data is None:
-                with opener(full, "rb") as handle:
-                    data = json.loads(handle.read().decode("utf-8"))
-                usercache.keep(name, data)
-            return data
+            key = f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0{sys.version}"
+            return usercache.remembered("botocore", key, partial(_parse, opener, full))
         return None
+
+
+def _parse(opener: Callable[..., Any], path: str) -> Any:
+    with opener(path, "rb") as handle:
+        return json.loads(handle.read().decode("utf-8"))
 
 
 class CachedServiceLists:
@@ -66,13 +65,9 @@ class CachedServiceLists:
                 stamps.append(f"{folder}\0{os.stat(folder).st_mtime_ns}")
             except OSError:
                 stamps.append(f"{folder}\0-")
-        tag = "\0".join([type_name, botocore.__version__, sys.version, *stamps]).encode()
-        name = f"botocore-services-{hashlib.sha256(tag).hexdigest()[:20]}.bin"
-        services = usercache.load(name)
-        if not isinstance(services, list):
-            services = self.list_services(type_name)
-            usercache.keep(name, services)
-        return services
+        key = "\0".join([type_name, botocore.__version__, sys.version, *stamps])
+        return usercache.remembered("botocore-services", key,
+                                    lambda: self.list_services(type_name))
 
 
 def cached_loader(data_path: str | None = None) -> Loader:
