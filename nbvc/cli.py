@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import EXIT_CODES, NbvcError, RemoteError
-from .launcher import emit_json, print_status, wants_colour
+from .errors import EXIT_CODES, NbvcError
+from .launcher import emit_json, print_log, print_status
 
 app = typer.Typer(
     name="nbvc",
@@ -305,27 +305,7 @@ def log(
 
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
-    ws = workspace()
-    try:
-        ws.complete_history(ws.relpath(path))
-    except RemoteError as exc:  # offline: history still shows, hashes read later
-        err.print(f"[yellow]warning:[/] {exc.message}; versions fetched without their "
-                  "metadata show no hash", soft_wrap=True)
-    if as_json:
-        emit_json(ws.log_records(path, limit, describe=False))
-        return
-    _, rows = ws.log_summary(path, limit, describe=False)
-    print_columns(("version", "saved", "size", "author", "version id", "message"), rows)
-
-
-def print_columns(headers: tuple[str, ...], lines: list[tuple[str, ...]]) -> None:
-    """A plain aligned table: fast for thousands of rows (rich's Table is not)."""
-    columns = list(zip(*lines, strict=True)) or [()] * len(headers)
-    widths = [max(len(h), *map(len, column)) for h, column in zip(headers, columns, strict=True)]
-    bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("", "", "")
-    row = cyan + f"%-{widths[0]}s" + reset + "".join(f"  %-{w}s" for w in widths[1:])
-    body = "\n".join([(row % line).rstrip() for line in lines])  # % is twice as fast as format
-    sys.stdout.write(bold + (row % headers).rstrip() + reset + "\n" + body + "\n")
+    print_log(path, limit, as_json)
 
 
 # -- sync ------------------------------------------------------------------------------

@@ -117,6 +117,24 @@ MIGRATIONS: list[str] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+#: ``nbvc log``'s columns: a header and the SQL that renders a ``saves`` row's cell
+LOG_COLUMNS = (
+    ("version", "coalesce(nullif(substr(sha256, 1, 8), ''), '-')"),
+    ("saved", "datetime(saved_at, 'localtime')"),
+    ("size", """CASE WHEN size < 1024 THEN size || ' B'
+                     WHEN size < 1048576 THEN printf('%.1f KB', size / 1024.0)
+                     WHEN size < 1073741824 THEN printf('%.1f MB', size / 1048576.0)
+                     ELSE printf('%.1f GB', size / 1073741824.0) END"""),
+    ("author", "author || '@' || host"),
+    ("version id", """coalesce(version_id, 'not pushed')
+                      || CASE kind WHEN 'delete' THEN ' (deleted)'
+                                   WHEN 'shelved' THEN ' (shelved)' ELSE '' END
+                      || CASE WHEN version_id IN (SELECT source_version_id FROM publishes
+                                                  WHERE path=:path AND state='published')
+                              THEN ' published' ELSE '' END"""),
+    ("message", "coalesce(message, '')"),
+)
+
 
 #: a known path without a stat cache: (mtime_ns, size, inode, clean, ahead)
 NO_STAT: tuple[Any, ...] = (None, None, None, None, False)
@@ -252,33 +270,38 @@ class Index:
             params += [limit, offset]
         return self.rows(sql, params)
 
-    def history_summary(self, path: str, limit: int | None = None) -> list[tuple[str, ...]]:
-        """What ``nbvc log`` shows, newest first, every column already a string and
-        shaped by SQLite itself (fast for thousands of versions): short hash ('-'
-        until known), local time, size, author@host, VersionId with its notes
-        (deleted, shelved, published), message."""
-        sql = """
-            SELECT coalesce(nullif(substr(sha256, 1, 8), ''), '-'),
-                   datetime(saved_at, 'localtime'),
-                   CASE WHEN size < 1024 THEN size || ' B'
-                        WHEN size < 1048576 THEN printf('%.1f KB', size / 1024.0)
-                        WHEN size < 1073741824 THEN printf('%.1f MB', size / 1048576.0)
-                        ELSE printf('%.1f GB', size / 1073741824.0) END,
-                   author || '@' || host,
-                   coalesce(version_id, 'not pushed')
-                   || CASE kind WHEN 'delete' THEN ' (deleted)'
-                                WHEN 'shelved' THEN ' (shelved)' ELSE '' END
-                   || CASE WHEN version_id IN (SELECT source_version_id FROM publishes
-                                               WHERE path=:path AND state='published')
-                           THEN ' published' ELSE '' END,
-                   coalesce(message, '')
-            FROM saves WHERE path=:path ORDER BY saved_at DESC, id DESC"""
-        params: dict[str, Any] = {"path": path}
-        if limit is not None:
-            sql += " LIMIT :limit"
-            params["limit"] = limit
+    def history_table(self, path: str, limit: int | None = None,
+                      styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
+        """What ``nbvc log`` prints, newest first: a header and aligned lines, one column
+        per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions). SQLite formats,
+        measures and pads every cell, so 10,000 versions cost 10,000 Python strings, not
+        60,000 and a layout pass (about half the time). ``styles``: ANSI codes that open
+        and close the header line, then the first column."""
+        head_on, head_off, first_on, first_off = styles
+        headers, exprs = zip(*LOG_COLUMNS, strict=True)
+        last = len(exprs) - 1
+        pad = "%!-*s  " * last + "%s"  # '!': widths in characters, as length() counts
+        cells = ", ".join(f"{expr} AS c{i}" for i, expr in enumerate(exprs))
+        widths = ", ".join(f"max(length(:h{i}), max(length(c{i}))) AS w{i}" for i in range(last))
+        header = ", ".join([f"w{i}, :h{i}" for i in range(last)] + [f":h{last}"])
+        body = ", ".join([f"w{i}, c{i}" for i in range(last)] + [f"c{last}"])
+        sql = f"""
+            WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves WHERE path=:path
+                                    ORDER BY saved_at DESC, id DESC LIMIT :limit),
+                 w AS (SELECT {widths} FROM r)
+            SELECT line FROM (
+                SELECT 0 AS k, '' AS saved_at, 0 AS id,
+                       :head_on || rtrim(printf(:pad, {header})) || :head_off AS line
+                FROM w WHERE EXISTS (SELECT 1 FROM r)
+                UNION ALL
+                SELECT 1, saved_at, id, rtrim(printf(:first, {body})) FROM r, w)
+            ORDER BY k, saved_at DESC, id DESC"""
+        params = {"path": path, "limit": -1 if limit is None else limit, "pad": pad,
+                  "first": first_on + pad.replace("s", "s" + first_off, 1),
+                  "head_on": head_on, "head_off": head_off,
+                  **{f"h{i}": h for i, h in enumerate(headers)}}
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            return [line for (line,) in self.conn.execute(sql, params)]
 
     def count_saves(self, path: str) -> int:
         row = self.one("SELECT count(*) AS n FROM saves WHERE path=?", [path])

@@ -1,10 +1,12 @@
 """The console entry point: one error policy for every command, and a fast lane.
 
 ``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
-folder change) is answered without importing typer and rich: those cost ~0.1 s,
-more than the status of 10,000 notebooks itself. Only the plain forms take the
-lane (``status [--json] [PATH...]``); anything else, help included, goes to the
-typer app in :mod:`nbvc.cli`, which prints status with the same function.
+folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
+answered without importing typer and rich: building the typer app costs ~0.06–0.1 s,
+more than the status of 10,000 notebooks or a log of 10,000 versions. Only the plain
+forms take the lane (``status [--json] [PATH...]``, ``log PATH [--json]``); anything
+else, help included, goes to the typer app in :mod:`nbvc.cli`, which prints with the
+same functions.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ def main() -> None:
         if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
             paths = [a for a in args[1:] if a != "--json"]
             print_status(paths or None, as_json="--json" in args)
+        elif args[:1] == ["log"] and len(plain := [a for a in args[1:] if a != "--json"]) == 1 \
+                and not plain[0].startswith("-"):
+            print_log(plain[0], None, as_json="--json" in args)
         else:
             from .cli import app_for
 
@@ -52,6 +57,9 @@ def errors_reported(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the reader left (`nbvc log nb | head`): stop quietly, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except Exception as exc:
         if debug:
             raise
@@ -81,6 +89,24 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
     lines = [paint(f"{r.state:12}", STATE_COLOURS[r.state], sys.stdout) + f" {r.path}"
              + (f" ({r.pending} to push)" if r.pending else "") + "\n" for r in shown]
     sys.stdout.write("".join(lines) or f"everything clean ({len(rows)} notebooks)\n")
+
+
+def print_log(path: str, limit: int | None, as_json: bool) -> None:
+    """``nbvc log``: a notebook's versions, newest first, as a table or JSON records."""
+    from .errors import RemoteError
+    from .workspace import Workspace
+
+    ws = Workspace.find()
+    try:
+        ws.complete_history(ws.relpath(path))
+    except RemoteError as exc:  # offline: history still shows, hashes read later
+        print(paint("warning:", "33", sys.stderr), f"{exc.message}; versions fetched without "
+              "their metadata show no hash", file=sys.stderr)
+    if as_json:
+        emit_json(ws.log_records(path, limit, describe=False))
+        return
+    styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
+    sys.stdout.write("\n".join(ws.log_table(path, limit, describe=False, styles=styles)) + "\n")
 
 
 def emit_json(data: Any) -> None:

@@ -383,17 +383,17 @@ class Workspace:
 
         return complete(self, rel)
 
-    def log_summary(self, user_path: str, limit: int | None = None,
-                    describe: bool = True) -> tuple[str, list[tuple]]:
-        """The rows ``nbvc log`` prints (see :meth:`Index.history_summary`);
+    def log_table(self, user_path: str, limit: int | None = None, describe: bool = True,
+                  styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
+        """The lines ``nbvc log`` prints (see :meth:`Index.history_table`);
         ``describe``: first read the metadata of versions fetched without it."""
         rel = self.relpath(user_path)
         if describe:
             self.complete_history(rel)
-        rows = self.index.history_summary(rel, limit)
-        if not rows:
+        lines = self.index.history_table(rel, limit, styles)
+        if not lines:
             raise NotFound(f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one")
-        return rel, rows
+        return lines
 
     def log_records(self, user_path: str, limit: int | None = None,
                     describe: bool = True) -> list[dict[str, Any]]:
@@ -412,7 +412,7 @@ class Workspace:
 
     def log(self, user_path: str, limit: int | None = None, offset: int = 0,
             describe: bool = True) -> list[dict]:
-        """Versions of one notebook, newest first (``describe``: as in :meth:`log_summary`)."""
+        """Versions of one notebook, newest first (``describe``: as in :meth:`log_table`)."""
         rel = self.relpath(user_path)
         if describe:
             self.complete_history(rel)

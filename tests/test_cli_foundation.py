@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,52 @@ def test_log_table_says_not_pushed(ws: Path) -> None:
     run_nbvc("save", "a.ipynb", cwd=ws, check=True)
     table = run_nbvc("log", "a.ipynb", cwd=ws, check=True).stdout
     assert "not pushed" in table and "ana@" in table
+
+
+def test_log_table_aligns_columns_by_characters_not_bytes(ws: Path) -> None:
+    nb = write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", "-m", "by zoë", cwd=ws, env={"NBVC_USER": "zoë"}, check=True)
+    write_notebook(nb, "2")
+    run_nbvc("save", "a.ipynb", "-m", "by ana", cwd=ws, env={"NBVC_USER": "ana-maria"}, check=True)
+    header, newest, oldest = run_nbvc("log", "a.ipynb", cwd=ws, check=True).stdout.splitlines()
+    assert "zoë@" in oldest and "ana-maria@" in newest
+    assert newest.index("by ana") == oldest.index("by zoë") == header.index("message")
+
+
+def test_log_fast_lane_matches_the_full_command_line(ws: Path) -> None:
+    nb = write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", "-m", "first", cwd=ws, check=True)
+    write_notebook(nb, "2")
+    run_nbvc("save", "a.ipynb", cwd=ws, check=True)
+    for args in (("a.ipynb",), ("a.ipynb", "--json"), ("--json", "a.ipynb")):
+        lane = run_nbvc("log", *args, cwd=ws, check=True)
+        full = run_nbvc("-C", str(ws), "log", *args, cwd=ws.parent, check=True)  # through typer
+        assert lane.stdout == full.stdout, args
+
+
+def test_log_fast_lane_does_not_import_typer_or_rich(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", cwd=ws, check=True)
+    result = run_nbvc("log", "a.ipynb", cwd=ws, env={"PYTHONPROFILEIMPORTTIME": "1"}, check=True)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "nbvc.workspace" in imported and not imported & {"typer", "rich", "click", "boto3"}
+
+
+def test_log_with_other_options_goes_to_the_full_parser(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", cwd=ws, check=True)
+    assert len(run_nbvc("log", "a.ipynb", "-n", "1", cwd=ws, check=True).stdout.splitlines()) == 2
+    result = run_nbvc("log", "a.ipynb", "--bogus", cwd=ws)
+    assert result.returncode == 2 and "No such option" in result.stderr
+
+
+def test_output_into_a_closed_pipe_stops_quietly(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    run_nbvc("save", "a.ipynb", cwd=ws, check=True)
+    reader_gone = subprocess.Popen([sys.executable, "-m", "nbvc", "log", "a.ipynb"], cwd=ws,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader_gone.stdout.close()
+    assert (reader_gone.wait(timeout=60), reader_gone.stderr.read()) == (1, "")
 
 
 def test_save_without_paths_records_every_changed_notebook(ws: Path) -> None:
