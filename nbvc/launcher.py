@@ -35,17 +35,38 @@ def main() -> None:
         for name in UNUSED_FORMAT_CHECKERS:
             sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     args = sys.argv[1:]
-    with errors_reported(debug="--debug" in args or os.environ.get("NBVC_DEBUG") == "1"):
-        if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
-            paths = [a for a in args[1:] if a != "--json"]
-            print_status(paths or None, as_json="--json" in args)
-        elif args[:1] == ["log"] and len(plain := [a for a in args[1:] if a != "--json"]) == 1 \
-                and not plain[0].startswith("-"):
-            print_log(plain[0], None, as_json="--json" in args)
-        else:
-            from .cli import app_for
+    try:
+        with errors_reported(debug="--debug" in args or os.environ.get("NBVC_DEBUG") == "1"):
+            run(args)
+    finally:
+        skip_collection_at_exit()
 
-            app_for(args)(standalone_mode=True)
+
+def run(args: list[str]) -> None:
+    """The plain forms of status and log in the fast lane; the rest through typer."""
+    if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
+        paths = [a for a in args[1:] if a != "--json"]
+        print_status(paths or None, as_json="--json" in args)
+    elif args[:1] == ["log"] and len(plain := [a for a in args[1:] if a != "--json"]) == 1 \
+            and not plain[0].startswith("-"):
+        print_log(plain[0], None, as_json="--json" in args)
+    else:
+        from .cli import app_for
+
+        app_for(args)(standalone_mode=True)
+
+
+def skip_collection_at_exit() -> None:
+    """The command is done: spare the interpreter's shutdown its garbage collections.
+    After a push ~36,000 objects remain (botocore's models, the client, its pools),
+    and collecting them at exit took ~0.15 s, a fifth of pushing one changed notebook
+    in twenty. Frozen, the collector skips them; atexit handlers still run, the
+    standard streams are still flushed, and the OS takes the memory back. (nbvc
+    closes its files with ``with`` and commits its index explicitly, so no
+    finalizer of an object left in a cycle has anything to save.)"""
+    import gc
+
+    gc.freeze()
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import subprocess
@@ -279,6 +280,20 @@ def test_status_with_other_options_goes_to_the_full_parser(ws: Path) -> None:
     assert "Example" in run_nbvc("status", "--help", cwd=ws, check=True).stdout
     result = run_nbvc("status", "--bogus", cwd=ws)
     assert result.returncode == 2 and "No such option" in result.stderr
+
+
+def test_the_command_line_leaves_its_objects_to_the_os_at_exit(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from nbvc.launcher import main
+
+    monkeypatch.setattr(sys, "argv", ["nbvc", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_freeze_count() > 0  # the collector skips them at shutdown
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("nbvc ")
 
 
 def test_status_outside_a_workspace_is_one_line_and_exit_6(tmp_path: Path) -> None:
