@@ -10,6 +10,7 @@ from __future__ import annotations
 from .errors import ConfigError, UsageError
 
 MAX_KEY_BYTES = 1024
+SUFFIX = ".ipynb"
 
 
 class UnsafeKey(UsageError):

@@ -11,7 +11,6 @@ same functions.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -131,6 +130,8 @@ def print_log(path: str, limit: int | None, as_json: bool) -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json
+
     print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 

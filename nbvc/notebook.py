@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidNotebook, NotFound, WorkspaceError
+from .keys import SUFFIX
 
 CHUNK = 1 << 20
-SUFFIX = ".ipynb"
 
 
 @dataclass(frozen=True)

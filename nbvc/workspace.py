@@ -11,18 +11,19 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config
 from .errors import NbvcError, NotFound, UsageError, WorkspaceError
 from .index import Index
-from .keys import UnsafeKey, check_relpath, key_for
-from .notebook import SUFFIX, Digest, digest_bytes, read_bytes, validate_bytes
-from .objects import ObjectStore
-from .store import Store, open_store, parse_remote
+from .keys import SUFFIX, UnsafeKey, check_relpath, key_for
+
+if TYPE_CHECKING:  # the rest is imported where used: `nbvc log` and `status` need none of it
+    from .notebook import Digest
+    from .objects import ObjectStore
+    from .store import Store
 
 NBVC_DIR = ".nbvc"
 SKIPPED_DIRS = {NBVC_DIR, ".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
@@ -37,6 +38,8 @@ def new_uid() -> str:
 
 def utcnow() -> str:
     """Timestamps are ISO 8601 in UTC with microseconds: they sort as text."""
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -77,7 +80,6 @@ class Workspace:
             )
         self.overrides = dict(overrides or {})
         self.settings = config.resolve(self.nbvc_dir, self.overrides)
-        self.objects = ObjectStore(self.nbvc_dir / "objects")
 
     # -- finding and creating --------------------------------------------------
 
@@ -119,6 +121,8 @@ class Workspace:
     def prepare_remote(self, check: bool = True) -> None:
         """Create the embedded/local store if needed; check an S3 bucket's versioning
         now, while the user is looking (push then spends no request on it)."""
+        from .store import open_store, parse_remote
+
         if parse_remote(self.settings.remote, self.nbvc_dir).kind == "local":
             open_store(self.settings, self.nbvc_dir, create=True)
         if not check:
@@ -147,7 +151,16 @@ class Workspace:
     @cached_property
     def store(self) -> Store:
         """The remote; opened on first use so local-only commands never import botocore."""
+        from .store import open_store
+
         return open_store(self.settings, self.nbvc_dir)
+
+    @cached_property
+    def objects(self) -> ObjectStore:
+        """The local copies of every save (see :mod:`nbvc.objects`)."""
+        from .objects import ObjectStore
+
+        return ObjectStore(self.nbvc_dir / "objects")
 
     def close(self) -> None:
         if "index" in self.__dict__:
@@ -272,6 +285,8 @@ class Workspace:
         if (not explicit and cached is not None  # a scan read the whole stat cache first
                 and self.stat_says_unchanged(rel, path, cached)):
             return SaveResult(rel, "unchanged", {})
+        from .notebook import digest_bytes, read_bytes, validate_bytes
+
         check_relpath(rel)  # checked: the bytes are about to be read and kept
         data, before = read_bytes(path, rel)
         digest = digest_bytes(data)
@@ -338,6 +353,8 @@ class Workspace:
             return self.objects.read(row["sha256"])
         if row.get("version_id") is None:
             return self.objects.read(row["sha256"])  # raises: unpushed and lost
+        from .notebook import digest_bytes
+
         data = self.store.get(row["key"], row["version_id"])
         digest = digest_bytes(data)
         if digest.sha256 != row["sha256"]:
