@@ -58,8 +58,8 @@ def run(args: list[str]) -> None:
 def skip_collection_at_exit() -> None:
     """The command is done: spare the interpreter's shutdown its garbage collections.
     After a push ~36,000 objects remain (botocore's models, the client, its pools),
-    and collecting them at exit took ~0.15 s, a fifth of pushing one changed notebook
-    in twenty. Frozen, the collector skips them; atexit handlers still run, the
+    and collecting them at exit took ~0.15 s, a fifth of a push of 20 changed
+    notebooks. Frozen, the collector skips them; atexit handlers still run, the
     standard streams are still flushed, and the OS takes the memory back. (nbvc
     closes its files with ``with`` and commits its index explicitly, so no
     finalizer of an object left in a cycle has anything to save.)"""

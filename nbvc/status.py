@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .notebook import digest_file
 from .workspace import Workspace
 
 
@@ -61,6 +60,8 @@ def _working_state(workspace: Workspace, rel: str, path: str | None,
     base = workspace.index.base(rel)
     if base is None:
         return "new"
+    from .notebook import digest_file  # only for a file whose stat changed
+
     digest = digest_file(Path(path))
     workspace.index.remember_stat(rel, st, digest.sha256, digest.md5)
     return "clean" if digest.sha256 == base else "modified"
