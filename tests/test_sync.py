@@ -416,15 +416,15 @@ def test_status_reports_every_state(ws: Workspace, other: Workspace) -> None:
 
 
 def test_status_does_not_rehash_unchanged_files(ws: Workspace, monkeypatch) -> None:
-    import nbvc.status
+    import nbvc.notebook  # status imports digest_file from it when a stat changed
 
     write_notebook(ws.root / "a.ipynb", "1")
     write_notebook(ws.root / "b.ipynb", "2")
     sync.push(ws)
     status(ws)
     hashed = []
-    real = nbvc.status.digest_file
-    monkeypatch.setattr(nbvc.status, "digest_file", lambda p: hashed.append(p.name) or real(p))
+    real = nbvc.notebook.digest_file
+    monkeypatch.setattr(nbvc.notebook, "digest_file", lambda p: hashed.append(p.name) or real(p))
     os.utime(ws.root / "b.ipynb", ns=(1, 1))  # same bytes, new mtime: hashed once, still clean
     assert [s.state for s in status(ws)] == ["clean", "clean"]
     assert hashed == ["b.ipynb"]
@@ -432,13 +432,13 @@ def test_status_does_not_rehash_unchanged_files(ws: Workspace, monkeypatch) -> N
 
 def test_status_without_a_cached_base_compares_with_the_newest_version_unhashed(
         ws: Workspace, monkeypatch) -> None:
-    import nbvc.status
+    import nbvc.notebook
 
     write_notebook(ws.root / "a.ipynb", "1")
     ws.save()
     ws.index.conn.execute("UPDATE stat_cache SET base = NULL")  # as after an index rebuild
     hashed = []
-    monkeypatch.setattr(nbvc.status, "digest_file", lambda p: hashed.append(p.name))
+    monkeypatch.setattr(nbvc.notebook, "digest_file", lambda p: hashed.append(p.name))
     assert [s.state for s in status(ws)] == ["pending"]
     assert hashed == []
 
