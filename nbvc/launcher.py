@@ -2,8 +2,8 @@
 
 ``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
 folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
-answered without importing typer and rich: building the typer app costs ~0.06–0.1 s,
-more than the status of 10,000 notebooks or a log of 10,000 versions. Only the plain
+answered without importing typer and rich: importing typer and building its app
+costs ~0.05 s, as much as the query behind a log of 10,000 versions. Only the plain
 forms take the lane (``status [--json] [PATH...]``, ``log PATH [--json]``); anything
 else, help included, goes to the typer app in :mod:`nbvc.cli`, which prints with the
 same functions.
