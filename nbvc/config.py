@@ -14,13 +14,13 @@ from typing import Any
 
 from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
+from .tree import CONFIG_FILE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-CONFIG_FILE = "config.toml"
 DEFAULT_JOBS = 16
 DEFAULT_RETRIES = 5
 

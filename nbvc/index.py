@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
+from _thread import RLock  # threading's lock, without importing threading (status's start-up)
 from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 from .errors import WorkspaceError
+
+TYPE_CHECKING = False  # typing's flag, without importing typing (status's start-up)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+    from typing import Any
 
 BUSY_TIMEOUT_S = 30
 
@@ -32,7 +35,7 @@ def busy_timeout() -> float:
         return BUSY_TIMEOUT_S
 
 
-def index_error(path: Path, exc: sqlite3.Error) -> WorkspaceError:
+def index_error(path: str | Path, exc: sqlite3.Error) -> WorkspaceError:
     """SQLite's failures, said as what they mean for the user."""
     text = str(exc)
     if "locked" in text or "busy" in text:
@@ -113,9 +116,69 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE remote_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 4: a change counter for what status reads, kept by the database itself, so a
+    #    status can tell in one read that its cached answer still holds; the token
+    #    tells one database from another (a rebuilt index counts from 0 again)
+    """
+    CREATE TABLE generation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        token TEXT NOT NULL,
+        number INTEGER NOT NULL
+    );
+    INSERT INTO generation VALUES (1, lower(hex(randomblob(16))), 0);
+    CREATE TRIGGER saves_insert AFTER INSERT ON saves BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER saves_update AFTER UPDATE ON saves BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER saves_delete AFTER DELETE ON saves BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER heads_insert AFTER INSERT ON heads BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER heads_update AFTER UPDATE ON heads BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER heads_delete AFTER DELETE ON heads BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER remote_latest_insert AFTER INSERT ON remote_latest BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER remote_latest_update AFTER UPDATE ON remote_latest BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER remote_latest_delete AFTER DELETE ON remote_latest BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER stat_cache_insert AFTER INSERT ON stat_cache BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER stat_cache_update AFTER UPDATE ON stat_cache BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    CREATE TRIGGER stat_cache_delete AFTER DELETE ON stat_cache BEGIN
+        UPDATE generation SET number = number + 1;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> Iterator[str]:
+    """A migration's statements, one by one (a trigger's body holds semicolons too):
+    run inside the migration's transaction, which ``executescript`` would commit."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        yield pending.strip()
 
 #: ``nbvc log``'s columns: a header and the SQL that renders a ``saves`` row's cell
 LOG_COLUMNS = (
@@ -143,9 +206,9 @@ NO_STAT: tuple[Any, ...] = (None, None, None, None, False)
 class Index:
     """One workspace's index database, safe to share between threads and processes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = path
-        self._lock = threading.RLock()
+        self._lock = RLock()
         try:
             timeout = busy_timeout()
             self.conn = sqlite3.connect(
@@ -206,9 +269,8 @@ class Index:
                     hint="upgrade nbvc",
                 )
             for number in range(current, SCHEMA_VERSION):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in statements(MIGRATIONS[number]):
+                    self.conn.execute(statement)
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
@@ -355,16 +417,8 @@ class Index:
 
         Plain scans rather than one query joining the four tables: each join is two
         b-tree searches per notebook (10,000 notebooks: 59 ms joined, 34 ms so)."""
-        conn = self.conn
-        with self._lock:
-            own = not conn.in_transaction
-            if own:
-                conn.execute("BEGIN")  # one snapshot for the three reads
-            try:
-                return self._status_rows(conn)
-            finally:
-                if own:
-                    conn.execute("COMMIT")
+        with self.reading():
+            return self._status_rows(self.conn)
 
     @staticmethod
     def _status_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
@@ -387,6 +441,25 @@ class Index:
             if path in rows:
                 rows[path] = (*rows[path][:4], True)
         return rows
+
+    def generation(self) -> tuple[str, int]:
+        """(this database's token, its count of changes to what status reads): equal
+        twice only if saves, heads, remote_latest and stat_cache did not change."""
+        token, number = self.conn.execute("SELECT token, number FROM generation").fetchone()
+        return token, number
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: the reads inside see one state of the index."""
+        with self._lock:
+            own = not self.conn.in_transaction
+            if own:
+                self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if own:
+                    self.conn.execute("COMMIT")
 
     def pending_counts(self) -> dict[str, int]:
         """Per path, how many local saves wait for push."""

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from .errors import NbvcError
+
+TYPE_CHECKING = False  # typing's flag: importing typing costs the lane ~10 ms
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 #: jsonschema's optional format checkers: nbformat's schema uses none of them, and
 #: importing them (when jupyter_server's extras installed them) costs ~0.4 s per command.
@@ -98,17 +101,26 @@ def errors_reported(debug: bool) -> Iterator[None]:
 
 def print_status(paths: list[str] | None, as_json: bool) -> None:
     """``nbvc status``: one line per notebook that is not clean."""
-    from .status import status
-    from .workspace import Workspace
+    if paths:
+        from .status import status
+        from .workspace import Workspace
 
-    rows = status(Workspace.find(), paths)
+        rows = status(Workspace.find(), paths)
+        changed, total = [r for r in rows if r.state != "clean"], len(rows)
+    else:  # the whole workspace: no Workspace (config, pathlib) needed
+        from .status import workspace_status
+        from .tree import find_root
+
+        report = workspace_status(find_root(), split=True)  # the CLI runs no other thread
+        if as_json:
+            rows = report.rows()
+        changed, total = report.changed, report.total
     if as_json:
-        emit_json([r.__dict__ for r in rows])
+        emit_json([r._asdict() for r in rows])
         return
-    shown = [r for r in rows if r.state != "clean"]
     lines = [paint(f"{r.state:12}", STATE_COLOURS[r.state], sys.stdout) + f" {r.path}"
-             + (f" ({r.pending} to push)" if r.pending else "") + "\n" for r in shown]
-    sys.stdout.write("".join(lines) or f"everything clean ({len(rows)} notebooks)\n")
+             + (f" ({r.pending} to push)" if r.pending else "") + "\n" for r in changed]
+    sys.stdout.write("".join(lines) or f"everything clean ({total} notebooks)\n")
 
 
 def print_log(path: str, limit: int | None, as_json: bool) -> None:

@@ -1,41 +1,112 @@
 """Status: what each notebook's working file is, against the index, with no network.
 
 Unchanged files are not re-hashed: one stat each, compared with the stat cache, as
-git compares with its index. This module imports only the workspace, so the CLI can
-answer ``nbvc status`` without loading the sync engine or botocore.
+git compares with its index. A whole-workspace status also keeps its answer in
+``.nbvc/status.cache`` with the tree it saw (every notebook's stat) and the index's
+generation (a change counter the database keeps by trigger): when neither the tree
+nor the generation moved, the answer still holds and is given as it is, so the usual
+status of an unchanged workspace costs the listing and the stats, not the index.
+This module imports only the index and the tree (``os`` and ``sqlite3``): the
+command line answers ``nbvc status`` without the workspace, the sync engine or botocore.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections import namedtuple
 
-from .workspace import Workspace
+from .index import Index
+from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, scan_tree
+
+TYPE_CHECKING = False  # typing's flag, without importing typing (start-up)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .workspace import Workspace
+
+#: bumped when the cache's layout changes: an older cache is then ignored
+CACHE_FORMAT = 1
+CACHE_FILE = "status.cache"
 
 
-@dataclass
-class NotebookStatus:
-    path: str
-    state: str  # new | modified | pending | remote-ahead | conflict | deleted | clean
-    pending: int = 0
-    detail: str = ""
+class NotebookStatus(namedtuple("NotebookStatus", "path state pending detail", defaults=(0, ""))):
+    """One notebook: its path and state (new | modified | pending | remote-ahead |
+    conflict | deleted | clean), and how many of its saves wait for push."""
+
+    __slots__ = ()
+
+
+class Report:
+    """A whole workspace's status: the notebooks that are not clean, and all of them
+    on demand (the clean ones are every other notebook of the tree)."""
+
+    def __init__(self, changed: list[NotebookStatus], tree: Tree, total: int) -> None:
+        self.changed = changed
+        self.tree = tree
+        self.total = total
+
+    def rows(self) -> list[NotebookStatus]:
+        """Every notebook, sorted by path."""
+        rows = {row.path: row for row in self.changed}
+        for prefix, (names, _) in self.tree.items():
+            for name in names:
+                path = prefix + name
+                if path not in rows:
+                    rows[path] = NotebookStatus(path, "clean")
+        return [rows[path] for path in sorted(rows)]
 
 
 def status(workspace: Workspace, paths: list[str] | None = None) -> list[NotebookStatus]:
     """Per notebook: new, modified, pending push, remote ahead (as of the last fetch),
     conflict, deleted locally, or clean."""
+    if not paths:
+        return workspace_status(str(workspace.root), workspace.index).rows()
     index = workspace.index
-    on_disk = set(workspace.notebooks(paths))
-    known = index.status_rows()
-    tracked = workspace.tracked(paths) if paths else known.keys()
-    pending = index.pending_counts()
-    root = str(workspace.root) + os.sep
+    with index.reading():
+        known, pending = index.status_rows(), index.pending_counts()
+    on_disk = dict.fromkeys(workspace.notebooks(paths))
+    return _compare(index, str(workspace.root), on_disk, known, pending,
+                    workspace.tracked(paths))
+
+
+def workspace_status(root: str, index: Index | None = None, split: bool = False) -> Report:
+    """The status of every notebook under ``root``: the cached answer when the tree and
+    the index are as it saw them, else compared afresh (and cached).
+
+    ``split``: list the tree with a forked child's help when it is big; only for a
+    process with no other threads (see :func:`nbvc.tree.scan_tree`)."""
+    cache_path = os.path.join(root, NBVC_DIR, CACHE_FILE)
+    cached = _load_cache(cache_path)
+    tree = scan_tree(root, split=split and cached is not None and cached[5] >= SPLIT_AT)
+    own = index is None
+    if index is None:
+        index = Index(os.path.join(root, NBVC_DIR, "index.db"))
+    try:
+        if cached and cached[1:3] == index.generation() and cached[3] == tree:
+            return Report([NotebookStatus(*row) for row in cached[4]], tree, cached[5])
+        with index.reading():  # the generation of exactly the state compared
+            generation = index.generation()
+            known, pending = index.status_rows(), index.pending_counts()
+        rows = _compare(index, root, notebook_stats(tree), known, pending, known.keys())
+    finally:
+        if own:
+            index.close()
+    changed = [row for row in rows if row.state != "clean"]
+    _save_cache(cache_path, (CACHE_FORMAT, *generation, tree, [tuple(r) for r in changed],
+                             len(rows)))
+    return Report(changed, tree, len(rows))
+
+
+def _compare(index: Index, root: str, on_disk: dict[str, Any], known: dict[str, Any],
+             pending: dict[str, int], tracked: Any) -> list[NotebookStatus]:
+    """The rows of the notebooks on disk (path -> (mtime_ns, size, inode), or None to
+    stat it here) and of the ``tracked`` ones, against the index's ``known`` rows."""
     result = []
-    for rel in sorted(on_disk.union(tracked)):
+    for rel in sorted(on_disk.keys() | tracked):
         row = known.get(rel)
-        state = _working_state(workspace, rel, root + rel if rel in on_disk else None, row)
+        state = (_working_state(index, rel, os.path.join(root, rel), on_disk[rel], row)
+                 if rel in on_disk else "deleted")
         ahead = bool(row and row[4])
         count = pending.get(rel, 0)
         if ahead and (count or state == "modified"):
@@ -48,20 +119,53 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
     return result
 
 
-def _working_state(workspace: Workspace, rel: str, path: str | None,
+def _working_state(index: Index, rel: str, path: str, seen: tuple[int, int, int] | None,
                    row: tuple[Any, ...] | None) -> str:
-    """new, modified, clean or deleted: the working file (``path``, None when gone)
-    against its base version (see :meth:`Index.base`). ``row``: its status row."""
-    if path is None:
-        return "deleted"
-    st = os.stat(path)
-    if row and row[3] is not None and (st.st_mtime_ns, st.st_size, st.st_ino) == row[:3]:
+    """new, modified or clean: the working file at ``path`` (stat ``seen``, None to
+    take it now) against its base version (see :meth:`Index.base`). ``row``: its
+    status row."""
+    if seen is None:
+        st = os.stat(path)
+        seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+    if row and row[3] is not None and seen == row[:3]:
         return "clean" if row[3] else "modified"
-    base = workspace.index.base(rel)
+    base = index.base(rel)
     if base is None:
         return "new"
+    from pathlib import Path
+
     from .notebook import digest_file  # only for a file whose stat changed
 
+    st = os.stat(path)
     digest = digest_file(Path(path))
-    workspace.index.remember_stat(rel, st, digest.sha256, digest.md5)
+    index.remember_stat(rel, st, digest.sha256, digest.md5)
     return "clean" if digest.sha256 == base else "modified"
+
+
+def _load_cache(path: str) -> tuple[Any, ...] | None:
+    """The last whole-workspace answer, or None (missing, unreadable, other format)."""
+    import marshal
+
+    try:
+        with open(path, "rb") as file:
+            cached = marshal.loads(file.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(cached, tuple) or len(cached) != 6 or cached[0] != CACHE_FORMAT:
+        return None
+    return cached
+
+
+def _save_cache(path: str, cached: tuple[Any, ...]) -> None:
+    """Replace the cache atomically; a workspace that cannot be written goes without."""
+    import marshal
+    from _thread import get_ident
+
+    temporary = f"{path}.{os.getpid()}.{get_ident()}.tmp"  # two threads of a server may both write
+    try:
+        with open(temporary, "wb") as file:
+            file.write(marshal.dumps(cached))
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)

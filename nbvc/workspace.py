@@ -20,14 +20,13 @@ from . import config
 from .errors import NbvcError, NotFound, UsageError, WorkspaceError
 from .index import Index
 from .keys import SUFFIX, UnsafeKey, check_relpath, key_for
+from .tree import NBVC_DIR, SKIPPED_DIRS, find_root
 
 if TYPE_CHECKING:  # the rest is imported where used: `nbvc log` and `status` need none of it
     from .notebook import Digest
     from .objects import ObjectStore
     from .store import Store
 
-NBVC_DIR = ".nbvc"
-SKIPPED_DIRS = {NBVC_DIR, ".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv"}
 
 
 def new_uid() -> str:
@@ -85,14 +84,7 @@ class Workspace:
     @classmethod
     def find(cls, start: Path | None = None, overrides: dict[str, Any] | None = None) -> Workspace:
         """The workspace containing ``start`` (default: the current directory), like git."""
-        here = (start or Path.cwd()).resolve()
-        for candidate in (here, *here.parents):
-            if (candidate / NBVC_DIR / config.CONFIG_FILE).exists():
-                return cls(candidate, overrides)
-        raise WorkspaceError(
-            f"not an nbvc workspace (or any parent): {here}",
-            hint="run 'nbvc init' in the folder that holds your notebooks",
-        )
+        return cls(Path(find_root(str(start) if start else None)), overrides)
 
     @classmethod
     def init(cls, root: Path, overrides: dict[str, Any] | None = None, *,

@@ -1,0 +1,215 @@
+"""Status over the embedded store: the tree it lists, the answer it caches, and when
+that answer stops holding (the disk or the index changed)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import nbvc.status
+import nbvc.tree
+from nbvc import sync
+from nbvc.errors import WorkspaceError
+from nbvc.index import MIGRATIONS, statements
+from nbvc.status import status, workspace_status
+from nbvc.tree import find_root, notebook_stats, scan_tree
+from nbvc.workspace import Workspace
+
+from .conftest import write_notebook
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    workspace, _ = Workspace.init(tmp_path / "ws", {"user": "ana"})
+    return workspace
+
+
+def pushed(ws: Workspace, *paths: str) -> Workspace:
+    for path in paths:
+        (ws.root / path).parent.mkdir(parents=True, exist_ok=True)
+        write_notebook(ws.root / path, path)
+    sync.push(ws)
+    return ws
+
+
+def states(ws: Workspace) -> dict[str, str]:
+    return {row.path: row.state for row in status(ws)}
+
+
+def test_an_unchanged_workspace_is_answered_from_the_cache(ws: Workspace, monkeypatch) -> None:
+    pushed(ws, "a.ipynb", "sub/b.ipynb")
+    write_notebook(ws.root / "new.ipynb", "new")
+    first = status(ws)
+    monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
+    assert status(ws) == first
+    assert [(r.path, r.state) for r in first] == [
+        ("a.ipynb", "clean"), ("new.ipynb", "new"), ("sub/b.ipynb", "clean")]
+
+
+def test_a_cached_report_keeps_deleted_notebooks(ws: Workspace, monkeypatch) -> None:
+    pushed(ws, "a.ipynb", "b.ipynb")
+    (ws.root / "b.ipynb").unlink()
+    workspace_status(str(ws.root))
+    monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
+    report = workspace_status(str(ws.root))
+    assert report.total == 2 and [(r.path, r.state) for r in report.changed] == [
+        ("b.ipynb", "deleted")]
+    assert [(r.path, r.state) for r in report.rows()] == [
+        ("a.ipynb", "clean"), ("b.ipynb", "deleted")]
+
+
+def test_an_edited_notebook_is_seen_past_the_cache(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb")
+    status(ws)
+    write_notebook(ws.root / "a.ipynb", "edited")
+    assert states(ws) == {"a.ipynb": "modified"}
+
+
+def test_a_notebook_in_a_new_folder_is_seen_past_the_cache(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb")
+    status(ws)
+    (ws.root / "deep" / "er").mkdir(parents=True)
+    write_notebook(ws.root / "deep" / "er" / "n.ipynb", "n")
+    assert states(ws) == {"a.ipynb": "clean", "deep/er/n.ipynb": "new"}
+
+
+def test_a_deleted_notebook_is_seen_past_the_cache(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb", "sub/b.ipynb")
+    status(ws)
+    (ws.root / "sub" / "b.ipynb").unlink()
+    (ws.root / "sub").rmdir()
+    assert states(ws) == {"a.ipynb": "clean", "sub/b.ipynb": "deleted"}
+
+
+def test_a_change_to_the_index_alone_is_seen_past_the_cache(ws: Workspace) -> None:
+    write_notebook(ws.root / "a.ipynb", "a")
+    assert states(ws) == {"a.ipynb": "new"}
+    ws.save()  # the file is untouched; only the index learns of it
+    assert states(ws) == {"a.ipynb": "pending"}
+    sync.push(ws)
+    assert states(ws) == {"a.ipynb": "clean"}
+
+
+def test_every_change_to_what_status_reads_moves_the_generation(ws: Workspace) -> None:
+    index = ws.index
+    changes = [
+        "INSERT INTO saves (uid, path, sha256, md5, size, saved_at, author, host)"
+        " VALUES ('u', 'a.ipynb', 's', 'm', 1, 't', 'ana', 'h')",
+        "UPDATE saves SET version_id = 'v'",
+        "INSERT INTO heads VALUES ('a.ipynb', 'k', 'v', 'e', 't')",
+        "UPDATE heads SET version_id = 'w'",
+        "INSERT INTO remote_latest (path, key, version_id, etag, fetched_at)"
+        " VALUES ('a.ipynb', 'k', 'v', 'e', 't')",
+        "UPDATE remote_latest SET deleted = 1",
+        "INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL)",
+        "UPDATE stat_cache SET base = 's'",
+        "DELETE FROM stat_cache", "DELETE FROM remote_latest", "DELETE FROM heads",
+        "DELETE FROM saves",
+    ]
+    seen = [index.generation()]
+    for change in changes:
+        index.conn.execute(change)
+        seen.append(index.generation())
+    assert len(set(seen)) == len(seen), changes
+
+
+def test_publishing_and_remote_facts_leave_the_generation_alone(ws: Workspace) -> None:
+    before = ws.index.generation()
+    ws.index.conn.execute("INSERT INTO remote_facts VALUES ('versioning', 'Enabled')")
+    assert ws.index.generation() == before
+
+
+def test_a_rebuilt_index_is_told_apart_by_its_token(ws: Workspace) -> None:
+    token, _ = ws.index.generation()
+    ws.close()
+    (ws.root / ".nbvc" / "index.db").unlink()
+    assert Workspace.find(ws.root).index.generation()[0] != token
+
+
+def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb")
+    cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
+    for damage in (b"", b"\x00garbage", b"\xe9" * 64):
+        cache.write_bytes(damage)
+        assert states(ws) == {"a.ipynb": "clean"}
+        assert cache.read_bytes() != damage
+
+
+def test_a_cache_that_cannot_be_written_is_done_without(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb")
+    (ws.root / ".nbvc" / nbvc.status.CACHE_FILE).mkdir()  # os.replace onto it fails
+    assert states(ws) == {"a.ipynb": "clean"}
+    assert states(ws) == {"a.ipynb": "clean"}
+    assert [p.name for p in (ws.root / ".nbvc").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_status_of_named_paths_still_compares_afresh(ws: Workspace, monkeypatch) -> None:
+    pushed(ws, "a.ipynb", "sub/b.ipynb")
+    status(ws)
+    write_notebook(ws.root / "sub" / "b.ipynb", "edited")
+    assert [(r.path, r.state) for r in status(ws, [str(ws.root / "sub")])] == [
+        ("sub/b.ipynb", "modified")]
+
+
+# -- the tree ---------------------------------------------------------------------
+
+
+def test_the_tree_holds_what_the_workspace_walk_finds(ws: Workspace, tmp_path: Path) -> None:
+    for path in ("a.ipynb", "x/b.ipynb", "x/y/c.ipynb", "notes.txt", ".git/d.ipynb",
+                 ".ipynb_checkpoints/a-checkpoint.ipynb", "node_modules/e.ipynb"):
+        (ws.root / path).parent.mkdir(parents=True, exist_ok=True)
+        write_notebook(ws.root / path, path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write_notebook(outside / "f.ipynb", "f")
+    (ws.root / "linked").symlink_to(outside)  # a linked folder is not entered, as os.walk
+    (ws.root / "g.ipynb").symlink_to(ws.root / "a.ipynb")  # a linked notebook is a notebook
+    found = notebook_stats(scan_tree(str(ws.root)))
+    assert sorted(found) == sorted(ws.notebooks()) == [
+        "a.ipynb", "g.ipynb", "x/b.ipynb", "x/y/c.ipynb"]
+    st = os.stat(ws.root / "x" / "y" / "c.ipynb")
+    assert found["x/y/c.ipynb"] == (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def test_a_forked_listing_equals_a_single_one(ws: Workspace) -> None:
+    for folder in range(7):
+        for name in range(5):
+            (ws.root / f"f{folder}" / "in").mkdir(parents=True, exist_ok=True)
+            write_notebook(ws.root / f"f{folder}" / "in" / f"n{name}.ipynb", str(name))
+    root = str(ws.root)
+    assert scan_tree(root, split=True) == scan_tree(root)
+
+
+def test_a_failed_child_leaves_its_share_to_the_parent(ws: Workspace, monkeypatch) -> None:
+    for folder in ("a", "b", "c"):
+        (ws.root / folder).mkdir()
+        write_notebook(ws.root / folder / "n.ipynb", folder)
+    parent, real = os.getpid(), nbvc.tree._scan_all
+
+    def fail_in_the_child(*args: object) -> None:
+        if os.getpid() != parent:
+            raise OSError("the child's disk went away")
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nbvc.tree, "_scan_all", fail_in_the_child)
+    assert sorted(notebook_stats(scan_tree(str(ws.root), split=True))) == [
+        "a/n.ipynb", "b/n.ipynb", "c/n.ipynb"]
+
+
+def test_the_root_is_found_from_a_subfolder(ws: Workspace) -> None:
+    (ws.root / "a" / "b").mkdir(parents=True)
+    assert find_root(str(ws.root / "a" / "b")) == str(ws.root)
+
+
+def test_outside_a_workspace_there_is_no_root(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="not an nbvc workspace"):
+        find_root(str(tmp_path))
+
+
+def test_a_trigger_is_one_statement_of_a_migration() -> None:
+    found = list(statements(MIGRATIONS[3]))
+    assert len(found) == 2 + 12 and all(sqlite3.complete_statement(s) for s in found)
+    assert found[2].startswith("CREATE TRIGGER") and found[2].endswith("END;")
