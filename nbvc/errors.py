@@ -36,6 +36,11 @@ class NotFound(NbvcError):
 
     exit_code = 3
 
+    @classmethod
+    def no_versions(cls, rel: str) -> NotFound:
+        """``rel`` has no version in the index (``log`` of a notebook never saved)."""
+        return cls(f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one")
+
 
 class ConflictError(NbvcError):
     """The remote moved since this workspace last saw it."""

@@ -124,21 +124,41 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
 
 
 def print_log(path: str, limit: int | None, as_json: bool) -> None:
-    """``nbvc log``: a notebook's versions, newest first, as a table or JSON records."""
-    from .errors import RemoteError
-    from .workspace import Workspace
+    """``nbvc log``: a notebook's versions, newest first, as a table or JSON records.
+    The table needs only the index; the workspace (config, remote) is opened for JSON
+    records and for versions fetched without their metadata."""
+    from .errors import NotFound
+    from .index import Index
+    from .tree import NBVC_DIR, find_root, relpath
 
-    ws = Workspace.find()
+    root = find_root()
+    rel = relpath(root, path)
+    index = Index(os.path.join(root, NBVC_DIR, "index.db"))
+    if as_json or index.has_sketches(rel):
+        from .workspace import Workspace
+
+        ws = Workspace.find()
+        describe_history(ws, rel)
+        if as_json:
+            emit_json(ws.log_records(path, limit, describe=False))
+            return
+    styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
+    lines = index.history_table(rel, limit, styles)
+    if not lines:
+        raise NotFound.no_versions(rel)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def describe_history(ws: Any, rel: str) -> None:
+    """Read the metadata of ``rel``'s versions that fetch listed without it; offline,
+    the history still shows (those versions without their hash)."""
+    from .errors import RemoteError
+
     try:
-        ws.complete_history(ws.relpath(path))
-    except RemoteError as exc:  # offline: history still shows, hashes read later
+        ws.complete_history(rel)
+    except RemoteError as exc:
         print(paint("warning:", "33", sys.stderr), f"{exc.message}; versions fetched without "
               "their metadata show no hash", file=sys.stderr)
-    if as_json:
-        emit_json(ws.log_records(path, limit, describe=False))
-        return
-    styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
-    sys.stdout.write("\n".join(ws.log_table(path, limit, describe=False, styles=styles)) + "\n")
 
 
 def emit_json(data: Any) -> None:

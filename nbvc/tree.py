@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from .errors import WorkspaceError
-from .keys import SUFFIX
+from .errors import UsageError, WorkspaceError
+from .keys import SUFFIX, UnsafeKey, check_relpath
 
 NBVC_DIR = ".nbvc"
 CONFIG_FILE = "config.toml"
@@ -43,6 +43,19 @@ def find_root(start: str | None = None) -> str:
                 hint="run 'nbvc init' in the folder that holds your notebooks",
             )
         candidate = parent
+
+
+def relpath(root: str, user_path: str) -> str:
+    """Workspace-relative POSIX path of a path the user typed (relative to the cwd).
+
+    Symlinks are resolved first, so a link pointing outside the workspace is refused."""
+    resolved = os.path.realpath(os.path.join(os.getcwd(), user_path))
+    if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
+        raise UnsafeKey(f"{user_path}: outside the workspace {root}")
+    text = os.path.relpath(resolved, root).replace(os.sep, "/")
+    if text == "." or text.split("/")[0] == NBVC_DIR:
+        raise UsageError(f"{user_path}: not a notebook inside the workspace")
+    return check_relpath(text)
 
 
 def scan_tree(root: str, split: bool = False) -> Tree:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .errors import NbvcError, NotFound, UsageError, WorkspaceError
+from .errors import NbvcError, NotFound, WorkspaceError
 from .index import Index
-from .keys import SUFFIX, UnsafeKey, check_relpath, key_for
-from .tree import NBVC_DIR, SKIPPED_DIRS, find_root
+from .keys import SUFFIX, check_relpath, key_for
+from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: `nbvc log` and `status` need none of it
     from .notebook import Digest
@@ -160,21 +160,8 @@ class Workspace:
     # -- paths -----------------------------------------------------------------
 
     def relpath(self, user_path: str | os.PathLike[str]) -> str:
-        """Workspace-relative POSIX path of a path the user typed (relative to the cwd).
-
-        Symlinks are resolved first, so a link pointing outside the workspace is refused.
-        """
-        given = Path(user_path)
-        absolute = given if given.is_absolute() else Path.cwd() / given
-        resolved = absolute.resolve()
-        try:
-            rel = resolved.relative_to(self.root)
-        except ValueError:
-            raise UnsafeKey(f"{user_path}: outside the workspace {self.root}") from None
-        text = rel.as_posix()
-        if text == "." or text.split("/")[0] == NBVC_DIR:
-            raise UsageError(f"{user_path}: not a notebook inside the workspace")
-        return check_relpath(text)
+        """Workspace-relative POSIX path of a path the user typed (see :func:`tree.relpath`)."""
+        return relpath(str(self.root), os.fspath(user_path))
 
     def abspath(self, relpath: str) -> Path:
         return self.root / check_relpath(relpath)
@@ -400,7 +387,7 @@ class Workspace:
             self.complete_history(rel)
         lines = self.index.history_table(rel, limit, styles)
         if not lines:
-            raise NotFound(f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one")
+            raise NotFound.no_versions(rel)
         return lines
 
     def log_records(self, user_path: str, limit: int | None = None,
@@ -426,7 +413,5 @@ class Workspace:
             self.complete_history(rel)
         rows = self.index.history(rel, limit, offset)
         if not rows and offset == 0:
-            raise NotFound(
-                f"{rel}: no versions recorded", hint=f"run 'nbvc save {rel}' to record one"
-            )
+            raise NotFound.no_versions(rel)
         return rows

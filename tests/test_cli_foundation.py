@@ -119,7 +119,23 @@ def test_log_fast_lane_does_not_import_typer_or_rich(ws: Path) -> None:
     run_nbvc("save", "a.ipynb", cwd=ws, check=True)
     result = run_nbvc("log", "a.ipynb", cwd=ws, env={"PYTHONPROFILEIMPORTTIME": "1"}, check=True)
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    assert "nbvc.workspace" in imported and not imported & {"typer", "rich", "click", "boto3"}
+    assert "nbvc.index" in imported
+    assert not imported & {"typer", "rich", "click", "boto3", "nbvc.workspace", "tomllib"}
+
+
+def test_log_of_a_path_outside_the_workspace_is_refused(ws: Path, tmp_path: Path) -> None:
+    write_notebook(tmp_path / "elsewhere.ipynb", "1")
+    result = run_nbvc("log", str(tmp_path / "elsewhere.ipynb"), cwd=ws)
+    assert result.returncode != 0 and result.stderr.startswith("error: ")
+    assert "outside the workspace" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_log_of_a_notebook_never_saved_says_how_to_record_one(ws: Path) -> None:
+    write_notebook(ws / "a.ipynb", "1")
+    result = run_nbvc("log", "a.ipynb", cwd=ws)
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == ["error: a.ipynb: no versions recorded",
+                                          "hint: run 'nbvc save a.ipynb' to record one"]
 
 
 def test_log_with_other_options_goes_to_the_full_parser(ws: Path) -> None:
