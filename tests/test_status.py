@@ -213,3 +213,16 @@ def test_a_trigger_is_one_statement_of_a_migration() -> None:
     found = list(statements(MIGRATIONS[3]))
     assert len(found) == 2 + 12 and all(sqlite3.complete_statement(s) for s in found)
     assert found[2].startswith("CREATE TRIGGER") and found[2].endswith("END;")
+
+
+def test_a_status_that_last_saw_a_big_tree_lists_it_with_a_forked_child(
+        ws: Workspace, monkeypatch) -> None:
+    pushed(ws, "a/n.ipynb", "b/n.ipynb", "c/n.ipynb")
+    forks = []
+    real = nbvc.tree._start_child
+    monkeypatch.setattr(nbvc.tree, "_start_child", lambda *a: forks.append(a) or real(*a))
+    monkeypatch.setattr(nbvc.status, "SPLIT_AT", 3)  # "big": three notebooks or more
+    first = workspace_status(str(ws.root), split=True)  # no cache yet: one process
+    again = workspace_status(str(ws.root), split=True)
+    assert len(forks) == 1 and [r.path for r in again.rows()] == [r.path for r in first.rows()]
+    assert workspace_status(str(ws.root), split=False).total == 3 and len(forks) == 1
