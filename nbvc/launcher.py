@@ -6,7 +6,8 @@ answered without importing typer and rich: importing typer and building its app
 costs ~0.05 s, as much as the query behind a log of 10,000 versions. Only the plain
 forms take the lane (``status [--json] [PATH...]``, ``log PATH [--json]``); anything
 else, help included, goes to the typer app in :mod:`nbvc.cli`, which prints with the
-same functions.
+same functions. A whole-workspace status and log's table skip the workspace too (its
+config, pathlib, typing): they need only :mod:`nbvc.tree` and the index.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ TYPE_CHECKING = False  # typing's flag: importing typing costs the lane ~10 ms
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
+
+    from .workspace import Workspace
 
 #: jsonschema's optional format checkers: nbformat's schema uses none of them, and
 #: importing them (when jupyter_server's extras installed them) costs ~0.4 s per command.
@@ -149,7 +152,7 @@ def print_log(path: str, limit: int | None, as_json: bool) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def describe_history(ws: Any, rel: str) -> None:
+def describe_history(ws: Workspace, rel: str) -> None:
     """Read the metadata of ``rel``'s versions that fetch listed without it; offline,
     the history still shows (those versions without their hash)."""
     from .errors import RemoteError

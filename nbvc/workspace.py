@@ -22,11 +22,10 @@ from .index import Index
 from .keys import SUFFIX, check_relpath, key_for
 from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
-if TYPE_CHECKING:  # the rest is imported where used: `nbvc log` and `status` need none of it
+if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
     from .notebook import Digest
     from .objects import ObjectStore
     from .store import Store
-
 
 
 def new_uid() -> str:
