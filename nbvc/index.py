@@ -444,8 +444,10 @@ class Index:
 
     def generation(self) -> tuple[str, int]:
         """(this database's token, its count of changes to what status reads): equal
-        twice only if saves, heads, remote_latest and stat_cache did not change."""
-        token, number = self.conn.execute("SELECT token, number FROM generation").fetchone()
+        twice only if saves, heads, remote_latest and stat_cache did not change. Under
+        the lock: another thread's open transaction on this connection is not read."""
+        with self._lock:
+            token, number = self.conn.execute("SELECT token, number FROM generation").fetchone()
         return token, number
 
     @contextmanager

@@ -3,8 +3,8 @@
 ``nbvc status`` runs on shell prompts and editor saves, so this module imports only
 ``os`` (and ``marshal``, to hand back a forked half): it finds the root without
 pathlib and lists the tree folder by folder, keeping per folder the notebooks' names
-and their (mtime_ns, size, inode) in one flat list, which is what a status compares
-with (its own cache, or the index's stat cache) in C rather than file by file.
+and their (mtime_ns, size, inode) in one flat list: a status compares a whole tree
+with the one it cached in a single equality, run in C, rather than file by file.
 """
 
 from __future__ import annotations

@@ -226,3 +226,28 @@ def test_a_status_that_last_saw_a_big_tree_lists_it_with_a_forked_child(
     again = workspace_status(str(ws.root), split=True)
     assert len(forks) == 1 and [r.path for r in again.rows()] == [r.path for r in first.rows()]
     assert workspace_status(str(ws.root), split=False).total == 3 and len(forks) == 1
+
+
+def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Workspace) -> None:
+    import threading
+
+    index, before = ws.index, ws.index.generation()
+    opened, undo, seen = threading.Event(), threading.Event(), []
+
+    def write_then_roll_back() -> None:
+        with pytest.raises(RuntimeError), index.transaction():
+            index.conn.execute("INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL)")
+            opened.set()
+            undo.wait(10)
+            raise RuntimeError("rolled back")
+
+    writer = threading.Thread(target=write_then_roll_back)
+    writer.start()
+    assert opened.wait(10)
+    reader = threading.Thread(target=lambda: seen.append(index.generation()))
+    reader.start()
+    reader.join(0.2)  # it waits for the writer: the uncommitted change is not seen
+    undo.set()
+    writer.join(10)
+    reader.join(10)
+    assert seen == [before]
