@@ -23,6 +23,9 @@ Folder = tuple[list[str], list[int]]
 #: every folder of a workspace by its prefix: "" for the root, "a/b/" below it
 Tree = dict[str, Folder]
 
+#: folders are read through descriptors where the OS can (Linux, macOS), by path elsewhere
+BY_DESCRIPTOR = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
+
 #: a tree this big is listed by two processes: the stats of 10,000 notebooks take
 #: ~60 ms of one core in Python, of which a forked child takes half
 SPLIT_AT = 2000
@@ -100,15 +103,16 @@ def _scan_all(root: str, prefixes: list[str], tree: Tree) -> None:
 def _scan_folder(root: str, prefix: str, subfolders: list[str]) -> Folder:
     """One folder's notebooks and their stats; its subfolders are added to ``subfolders``.
     A folder that vanished or cannot be read is empty, as ``os.walk`` skips it."""
+    path = os.path.join(root, prefix)
+    try:  # stats relative to the folder's descriptor spare the kernel the path's lookup
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if BY_DESCRIPTOR else None
+    except OSError:
+        return [], []
     names: list[str] = []
     stats: list[int] = []
     try:
-        fd = os.open(os.path.join(root, prefix), os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return names, stats
-    try:
         try:
-            with os.scandir(fd) as entries:
+            with os.scandir(path if fd is None else fd) as entries:
                 for entry in entries:
                     name = entry.name
                     if entry.is_dir():  # as os.walk: a link to a folder is a folder, not entered
@@ -118,17 +122,18 @@ def _scan_folder(root: str, prefix: str, subfolders: list[str]) -> Folder:
                         names.append(name)
         except OSError:
             return [], []
-        stat = os.stat
+        stat, base = os.stat, "" if fd is not None else path
         gone = []
         for name in names:
             try:
-                found = stat(name, dir_fd=fd)
+                found = stat(base + name, dir_fd=fd)
             except FileNotFoundError:  # deleted while listed: not on disk
                 gone.append(name)
                 continue
             stats += (found.st_mtime_ns, found.st_size, found.st_ino)
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
     if gone:
         names = [name for name in names if name not in gone]
     return names, stats

@@ -183,6 +183,16 @@ def test_a_forked_listing_equals_a_single_one(ws: Workspace) -> None:
     assert scan_tree(root, split=True) == scan_tree(root)
 
 
+def test_folders_read_by_path_give_the_same_tree(ws: Workspace, monkeypatch) -> None:
+    for path in ("a.ipynb", "x/b.ipynb", "x/y/c.ipynb", ".git/d.ipynb"):
+        (ws.root / path).parent.mkdir(parents=True, exist_ok=True)
+        write_notebook(ws.root / path, path)
+    by_descriptor = scan_tree(str(ws.root))
+    monkeypatch.setattr(nbvc.tree, "BY_DESCRIPTOR", False)  # as on Windows
+    assert scan_tree(str(ws.root)) == by_descriptor
+    assert sorted(notebook_stats(by_descriptor)) == ["a.ipynb", "x/b.ipynb", "x/y/c.ipynb"]
+
+
 def test_a_failed_child_leaves_its_share_to_the_parent(ws: Workspace, monkeypatch) -> None:
     for folder in ("a", "b", "c"):
         (ws.root / folder).mkdir()
