@@ -150,6 +150,7 @@ def test_status_of_named_paths_still_compares_afresh(ws: Workspace, monkeypatch)
     pushed(ws, "a.ipynb", "sub/b.ipynb")
     status(ws)
     write_notebook(ws.root / "sub" / "b.ipynb", "edited")
+    monkeypatch.setattr(nbvc.status, "_load_cache", lambda path: pytest.fail("read the cache"))
     assert [(r.path, r.state) for r in status(ws, [str(ws.root / "sub")])] == [
         ("sub/b.ipynb", "modified")]
 
