@@ -151,7 +151,9 @@ def _load_cache(path: str) -> tuple[Any, ...] | None:
             cached = marshal.loads(file.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(cached, tuple) or len(cached) != 6 or cached[0] != CACHE_FORMAT:
+    if (not isinstance(cached, tuple) or len(cached) != 6 or cached[0] != CACHE_FORMAT
+            or not isinstance(cached[3], dict) or not isinstance(cached[4], list)
+            or not isinstance(cached[5], int)):
         return None
     return cached
 

@@ -74,8 +74,8 @@ def scan_tree(root: str, split: bool = False) -> Tree:
         mine, theirs = subfolders[0::2], subfolders[1::2]
         child = _start_child(root, theirs)
         _scan_all(root, mine, tree)
-        handed = _collect(*child)
-        if handed is None:  # the child failed: list its share here, errors and all
+        handed = _collect(*child) if child else None
+        if handed is None:  # no child, or it failed: list its share here, errors and all
             _scan_all(root, theirs, tree)
         else:
             tree.update(handed)
@@ -139,13 +139,21 @@ def _scan_folder(root: str, prefix: str, subfolders: list[str]) -> Folder:
     return names, stats
 
 
-def _start_child(root: str, prefixes: list[str]) -> tuple[int, int]:
+def _start_child(root: str, prefixes: list[str]) -> tuple[int, int] | None:
     """Fork a child that lists ``prefixes``' folders and writes their tree to a pipe:
-    (its pid, the pipe's read end)."""
+    (its pid, the pipe's read end); None when the OS refuses a process or a pipe."""
     import marshal
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
     if pid == 0:  # the child: list, hand the tree over, leave without any clean-up
         code = 1
         try:

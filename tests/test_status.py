@@ -3,6 +3,7 @@ that answer stops holding (the disk or the index changed)."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import sqlite3
 from pathlib import Path
@@ -138,6 +139,13 @@ def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
         assert cache.read_bytes() != damage
 
 
+def test_a_cache_of_another_shape_is_ignored(ws: Workspace) -> None:
+    pushed(ws, "a.ipynb")
+    cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
+    cache.write_bytes(marshal.dumps((nbvc.status.CACHE_FORMAT, "t", 0, {}, [], "many")))
+    assert [r.state for r in workspace_status(str(ws.root), split=True).rows()] == ["clean"]
+
+
 def test_a_cache_that_cannot_be_written_is_done_without(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
     (ws.root / ".nbvc" / nbvc.status.CACHE_FILE).mkdir()  # os.replace onto it fails
@@ -206,6 +214,19 @@ def test_a_failed_child_leaves_its_share_to_the_parent(ws: Workspace, monkeypatc
         real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(nbvc.tree, "_scan_all", fail_in_the_child)
+    assert sorted(notebook_stats(scan_tree(str(ws.root), split=True))) == [
+        "a/n.ipynb", "b/n.ipynb", "c/n.ipynb"]
+
+
+def test_a_refused_fork_lists_the_whole_tree_here(ws: Workspace, monkeypatch) -> None:
+    for folder in ("a", "b", "c"):
+        (ws.root / folder).mkdir()
+        write_notebook(ws.root / folder / "n.ipynb", folder)
+
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
     assert sorted(notebook_stats(scan_tree(str(ws.root), split=True))) == [
         "a/n.ipynb", "b/n.ipynb", "c/n.ipynb"]
 
