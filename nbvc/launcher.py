@@ -138,9 +138,11 @@ def print_log(path: str, limit: int | None, as_json: bool) -> None:
     rel = relpath(root, path)
     index = Index(os.path.join(root, NBVC_DIR, "index.db"))
     if as_json or index.has_sketches(rel):
+        from pathlib import Path
+
         from .workspace import Workspace
 
-        ws = Workspace.find()
+        ws = Workspace(Path(root))  # the root found above, not searched for again
         describe_history(ws, rel)
         if as_json:
             emit_json(ws.log_records(path, limit, describe=False))

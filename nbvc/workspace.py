@@ -377,18 +377,6 @@ class Workspace:
 
         return complete(self, rel)
 
-    def log_table(self, user_path: str, limit: int | None = None, describe: bool = True,
-                  styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
-        """The lines ``nbvc log`` prints (see :meth:`Index.history_table`);
-        ``describe``: first read the metadata of versions fetched without it."""
-        rel = self.relpath(user_path)
-        if describe:
-            self.complete_history(rel)
-        lines = self.index.history_table(rel, limit, styles)
-        if not lines:
-            raise NotFound.no_versions(rel)
-        return lines
-
     def log_records(self, user_path: str, limit: int | None = None,
                     describe: bool = True) -> list[dict[str, Any]]:
         """Versions as documented JSON records, each with the publishes made of it."""
@@ -406,7 +394,8 @@ class Workspace:
 
     def log(self, user_path: str, limit: int | None = None, offset: int = 0,
             describe: bool = True) -> list[dict]:
-        """Versions of one notebook, newest first (``describe``: as in :meth:`log_table`)."""
+        """Versions of one notebook, newest first (``describe``: first read the metadata
+        of versions fetched without it)."""
         rel = self.relpath(user_path)
         if describe:
             self.complete_history(rel)
