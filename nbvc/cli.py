@@ -639,35 +639,39 @@ def url(
 
 @jupyter_app.command("config")
 def jupyter_config(
-    write: Annotated[bool, typer.Option("--write", help="Write jupyter_server_config.py here.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Enable nbvc's server extension where Jupyter reads config first.")
+    ] = False,
 ) -> None:
-    """Print (or --write) the Jupyter config that archives every save of this workspace.
+    """Print this workspace's settings as Jupyter config, or --write the switch that
+    turns nbvc on in Jupyter.
+
+    Installing nbvc enables its server extension already: `jupyter lab` (or
+    `notebook`, `server`) started in a workspace archives every save. The printed
+    text is for a Jupyter config file that must name the bucket itself, e.g. a
+    JupyterHub image's /etc/jupyter/jupyter_server_config.py.
 
     [b]Examples[/b]
 
-      nbvc jupyter config >> ~/.jupyter/jupyter_server_config.py
-
       nbvc jupyter config --write && jupyter lab
+
+      nbvc jupyter config >> /etc/jupyter/jupyter_server_config.py
     """
     ws = workspace()
-    s = ws.settings
-    lines = [
-        "# nbvc: every notebook save becomes a version (written by `nbvc jupyter config`)",
-        'c.ServerApp.contents_manager_class = "nbvc.jupyter.NbvcContentsArchiver"',
-        'c.ServerApp.jpserver_extensions = {"nbvc": True}',
-    ]
-    for name in ("remote", "endpoint_url", "region", "workspace_prefix", "published_prefix"):
-        value = getattr(s, name)
-        trait = {"endpoint_url": "s3_endpoint_url", "region": "s3_region_name"}.get(name, name)
-        if value:
-            lines.append(f"c.NbvcSettings.{trait} = {value!r}")
-    text = "\n".join(lines) + "\n"
-    if not write:
-        print(text, end="")
+    if write:
+        from .jupyter.enable import enable_extension
+
+        target = enable_extension()
+        remote = ws.store.display_url(ws.settings.workspace_prefix + "/")
+        out.print(f"wrote {target}: Jupyter started in {ws.root} archives every notebook save to {remote}")
         return
-    target = ws.root / "jupyter_server_config.py"
-    if target.exists() and not force:
-        raise NbvcError(f"{target} exists", hint="use --force to replace it, or append the printed text")
-    target.write_text(text, encoding="utf-8")
-    out.print(f"wrote {target}; start Jupyter from {ws.root}")
+    s = ws.settings
+    lines = ["# nbvc: every notebook save becomes a version (printed by `nbvc jupyter config`)"]
+    # the bucket only: user and prefixes default per user ($JUPYTERHUB_USER on a hub)
+    for name, trait in (("remote", "remote"), ("endpoint_url", "s3_endpoint_url"),
+                        ("region", "s3_region_name")):
+        if value := getattr(s, name):
+            lines.append(f"c.NbvcSettings.{trait} = {value!r}")
+    if not s.remote:
+        lines.append("# (none needed: this workspace uses its embedded store; `jupyter lab` here archives)")
+    print("\n".join(lines))

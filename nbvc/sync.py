@@ -571,6 +571,7 @@ def pull(
     *,
     version: str | None = None,
     force: bool = False,
+    wait: float = 0.0,
 ) -> tuple[FetchReport, list[PullOutcome]]:
     """Write the remote latest (or ``version``) of notebooks into the workspace.
 
@@ -578,7 +579,7 @@ def pull(
     remote also moved is a conflict: refused unless ``force``, which keeps the
     local saves in history (shelved, not pushed) and takes the remote's.
     """
-    with workspace_lock(workspace, "pull"):
+    with workspace_lock(workspace, "pull", wait):
         fetched = fetch(workspace, paths)
         targets = _pull_targets(workspace, paths)
         if version is not None and len(targets) != 1:

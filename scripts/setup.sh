@@ -5,9 +5,9 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS:-}" \
-    --config-settings editable_mode=compat  # a path in a .pth: no import finder to load at every start
+# a regular install, as users get it (pip rebuilds nbvc from this folder every time):
+# its package data enables the Jupyter server extension, which an editable install
+# leaves out. Commands and Jupyter servers run the installed copy, so run this again
+# after changing nbvc (the test suite checks that it did).
+.venv/bin/python -m pip install --quiet --disable-pip-version-check ".${EXTRAS:-}"
 export PATH="$PWD/.venv/bin:$PATH"
-# compile nbvc's bytecode once, as a regular install does: with
-# PYTHONDONTWRITEBYTECODE set, an editable install would recompile on every command
-.venv/bin/python -m compileall -q nbvc

@@ -2,6 +2,17 @@
 # Install everything and run the whole test suite (extra arguments go to pytest,
 # e.g. --full for the exhaustive fault runs). Fails if pytest ran no test.
 EXTRAS="[test]" source "$(dirname "$0")/setup.sh"
+# the browser tests drive Debian's Chromium (Playwright's own browser download is not
+# used); without it they skip and say so
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian's chromium for the browser tests" >&2
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+            || echo "warning: chromium could not be installed; the browser tests will skip" >&2
+    else
+        echo "note: no chromium on PATH; the browser tests will skip" >&2
+    fi
+fi
 ruff check .
 set +e
 python -m pytest "$@"

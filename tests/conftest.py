@@ -28,6 +28,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--full", action="store_true", help="also run the slow, exhaustive tests")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands and Jupyter servers under test run the installed nbvc (a regular install,
+    as users get it); stop at once if it is not the code in this folder."""
+    stale = installed_but_changed()
+    if stale:
+        raise pytest.UsageError(
+            f"the installed nbvc differs from this folder ({', '.join(stale[:3])}"
+            f"{' ...' if len(stale) > 3 else ''}): run 'bash scripts/setup.sh' or 'bash scripts/test.sh'")
+
+
+def installed_but_changed() -> list[str]:
+    """Source files of nbvc whose installed copy differs (by the wheel's RECORD hashes)."""
+    import base64
+    import hashlib
+    import sysconfig
+    from importlib import metadata
+
+    source = Path(__file__).resolve().parent.parent
+    installed = [d for d in metadata.distributions(path=[sysconfig.get_paths()["purelib"]])
+                 if d.metadata["Name"] == "nbvc"]  # not the build's nbvc.egg-info in this folder
+    if not installed:
+        return ["nbvc is not installed"]
+    files = installed[0].files or []
+    recorded = {str(f): f.hash.value for f in files if f.hash and str(f).startswith("nbvc/")}
+    ours = {str(p.relative_to(source)) for p in (source / "nbvc").rglob("*") if p.is_file()
+            and "__pycache__" not in p.parts}
+    changed = sorted(recorded.keys() ^ ours)
+    for name in sorted(recorded.keys() & ours):
+        digest = hashlib.sha256((source / name).read_bytes()).digest()
+        if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != recorded[name]:
+            changed.append(name)
+    return changed
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Marks a test whose body failed (``item.failed``): fixtures keep evidence of it."""
+    outcome = yield
+    if outcome.get_result().when == "call" and outcome.get_result().failed:
+        item.failed = True  # type: ignore[attr-defined]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--full"):
         return

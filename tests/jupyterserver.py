@@ -30,37 +30,59 @@ def wait_until(condition: Any, timeout: float = 30.0, what: str = "condition") -
         time.sleep(0.05)
 
 
-class JupyterServer:
-    """Starts with a config file's text; ``api()`` sends authenticated requests."""
+JUPYTER = str(Path(sys.executable).with_name("jupyter"))
 
-    def __init__(self, root: Path, config: str, env: dict[str, str] | None = None) -> None:
+
+class JupyterServer:
+    """``jupyter APP`` started in ``root`` as a user starts it: the root is the current
+    folder and no ``--config`` is given. ``config`` (text of a Python config file) goes
+    where Jupyter reads the user's config (``jupyter --config-dir``, here a fresh
+    ``JUPYTER_CONFIG_DIR``). The only flags are what a headless test needs (loopback
+    address, port, token, no browser, root). ``api()`` sends authenticated requests."""
+
+    def __init__(self, root: Path, config: str = "", env: dict[str, str] | None = None,
+                 app: str = "server") -> None:
         self.root = root
         self.config = config
         self.env = env or {}
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.dirs = tempfile.TemporaryDirectory(prefix="nbvc-jupyter-")
+        self.config_dir = Path(self.dirs.name) / "config"
+        self.config_dir.mkdir()
         self.log_path = Path(self.dirs.name) / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> JupyterServer:
+    @property
+    def environ(self) -> dict[str, str]:
+        """The environment Jupyter (and any jupyter or nbvc command of the test) runs in."""
         base = Path(self.dirs.name)
-        config_file = base / "jupyter_server_config.py"
-        config_file.write_text(self.config)
-        env = {**os.environ, **self.env, "JUPYTER_CONFIG_DIR": str(base / "config"),
-               "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_DATA_DIR": str(base / "data"),
-               "JUPYTER_PLATFORM_DIRS": "1"}
+        return {**os.environ, "JUPYTER_CONFIG_DIR": str(self.config_dir),
+                "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_DATA_DIR": str(base / "data"),
+                "JUPYTER_PLATFORM_DIRS": "1", "JUPYTERLAB_SETTINGS_DIR": str(base / "lab-settings"),
+                "JUPYTERLAB_WORKSPACES_DIR": str(base / "lab-workspaces"), **self.env}
+
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A command (``jupyter ...``, ``nbvc ...``) run in the root, in Jupyter's environment."""
+        program = str(Path(sys.executable).with_name(args[0]))
+        return subprocess.run([program, *args[1:]], cwd=self.root, env=self.environ,
+                              capture_output=True, text=True, timeout=120)
+
+    def start(self) -> JupyterServer:
+        if self.config:
+            (self.config_dir / "jupyter_server_config.py").write_text(self.config)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-             f"--config={config_file}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-             "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
+            [JUPYTER, self.app, "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={TOKEN}"],
-            cwd=self.root, env=env, stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            cwd=self.root, env=self.environ, stdout=open(self.log_path, "wb"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + START_DEADLINE_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter server exited: {self.log()[-3000:]}")
+                raise RuntimeError(f"jupyter {self.app} exited: {self.log()[-3000:]}")
             try:
                 if self.api("GET", "/api/status").status_code == 200:
                     return self
@@ -68,7 +90,7 @@ class JupyterServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"jupyter server did not start: {self.log()[-3000:]}")
+        raise RuntimeError(f"jupyter {self.app} did not start: {self.log()[-3000:]}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -118,6 +140,13 @@ c.NbvcSettings.retry_delay_max = 1
                              "id": "c1"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
             answer = jupyter.save("outage.ipynb", nb)
             assert answer.status_code in (200, 201), answer.text
+
+        def reported() -> dict[str, Any]:  # the outage is visible over REST, per notebook
+            info = jupyter.api("GET", "/api/nbvc").json()
+            return info if info["failing"] and info["notebooks"] else {}
+        info = wait_until(reported, what="the failing uploads to be reported")
+        assert info["last_upload_error"] and info["pending"] == count, info
+        assert [(n["path"], n["state"]) for n in info["notebooks"]] == [("outage.ipynb", "failed")]
         server.start()
         client = s3_client(server.url)
         client.create_bucket(Bucket="after-outage")

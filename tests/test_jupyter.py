@@ -17,14 +17,7 @@ from .conftest import TEST_ENV, make_bucket, s3_client
 from .jupyterserver import JupyterServer, saves_through_an_outage, wait_until
 from .s3server import MotoServer
 
-ARCHIVER = """
-c.ServerApp.contents_manager_class = "nbvc.jupyter.NbvcContentsArchiver"
-c.ServerApp.jpserver_extensions = {{"nbvc": True}}
-c.NbvcSettings.remote = "s3://{bucket}"
-c.NbvcSettings.s3_endpoint_url = "{endpoint}"
-c.NbvcSettings.user = "kylek"
-c.NbvcSettings.retry_delay_max = 1
-"""
+FAST_RETRIES = "c.NbvcSettings.retry_delay_max = 1\n"  # a documented setting: tests wait less
 
 
 def notebook(*sources: str) -> dict:
@@ -51,14 +44,21 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MotoServer, o
     server.stop()
 
 
+def workspace_server(root: Path, bucket: str, endpoint: str, app: str = "server",
+                     config: str = FAST_RETRIES) -> JupyterServer:
+    """docs/jupyter.md's set-up: ``nbvc init --remote ...`` in a folder, then Jupyter there."""
+    jupyter = JupyterServer(root, config, app=app)
+    made = jupyter.command("nbvc", "init", "--remote", f"s3://{bucket}", "--endpoint-url", endpoint,
+                           "--user", "kylek")
+    assert made.returncode == 0, made.stderr
+    return jupyter
+
+
 @pytest.fixture(scope="module")
 def lab(s3, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JupyterServer, str]]:
     server, client = s3
     bucket = make_bucket(client)
-    root = tmp_path_factory.mktemp("lab-root")
-    jupyter = JupyterServer(root, ARCHIVER.format(bucket=bucket, endpoint=server.url),
-                            env={"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
-    jupyter.start()
+    jupyter = workspace_server(tmp_path_factory.mktemp("lab-root"), bucket, server.url).start()
     yield jupyter, bucket
     jupyter.stop()
 
@@ -190,18 +190,22 @@ def test_clone_error_codes(lab, s3, payload: dict, status: int) -> None:
     assert not (jupyter.root.parent / "escape.ipynb").exists()
 
 
-def test_checkpoints_list_nbvc_versions_and_restore_one(lab) -> None:
+def test_checkpoints_are_versions_listed_oldest_to_newest_as_jupyter_expects(lab) -> None:
+    """Jupyter's convention: the front ends reverse the list, so the revert dialog shows
+    the newest first (preselected) and "Last Checkpoint" is the last entry."""
     jupyter, _ = lab
     jupyter.save("cp.ipynb", notebook("original"))
     jupyter.save("cp.ipynb", notebook("edited"))
     made = jupyter.api("POST", "/api/contents/cp.ipynb/checkpoints")
     assert made.status_code == 201
     listed = jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()
-    assert len(listed) == 2 and listed[0]["id"] == made.json()["id"]
-    oldest = listed[-1]["id"]
+    assert len(listed) == 2 and listed[-1]["id"] == made.json()["id"]
+    assert listed[0]["last_modified"] < listed[-1]["last_modified"]
+    oldest = listed[0]["id"]
     assert jupyter.api("POST", f"/api/contents/cp.ipynb/checkpoints/{oldest}").status_code == 204
     assert b"original" in (jupyter.root / "cp.ipynb").read_bytes()
-    assert len(jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()) == 3
+    after = jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()
+    assert len(after) == 3 and after[:2] == listed  # the restore is a new version on top
 
 
 def test_rename_keeps_history_under_the_new_key(lab, s3) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import sync
 from ..errors import NbvcError
-from ..notebook import SUFFIX
+from ..notebook import SUFFIX, digest_bytes, read_bytes, validate_bytes
 from ..workspace import SaveResult, Workspace, utcnow
 from .settings import overrides_from
 
@@ -43,6 +43,9 @@ class Uploader(threading.Thread):
         self.tasks: queue.SimpleQueue[Callable[[Workspace], None]] = queue.SimpleQueue()
         self.failures = 0
         self.last_error = ""
+        # per notebook, what the last round could not upload: {"state": "conflict" |
+        # "failed", "detail", "remote_version_id"}; every other notebook goes on
+        self.problems: dict[str, dict[str, str]] = {}
         self.stopping = False
 
     def notify(self) -> None:
@@ -67,19 +70,25 @@ class Uploader(threading.Thread):
         try:
             self._run_tasks(workspace)
             report = sync.push(workspace, save_first=False)
-            for outcome in report.outcomes:
-                if outcome.status == "conflict":
-                    log.warning("nbvc: %s not uploaded: %s", outcome.path, outcome.detail)
-            if report.count("failed"):
-                raise NbvcError(next(o.detail for o in report.outcomes if o.status == "failed"))
         except Exception as exc:  # the bucket is down, the push lock is held, ...
-            self.failures += 1
-            self.last_error = str(exc)
-            wait = min(self.retry_delay_max, 0.5 * 2 ** min(self.failures, 10))
-            log.warning("nbvc: upload failed (%s); retrying in %.1fs", exc, wait)
-            return wait
+            return self._failed(str(exc))
+        self.problems = {o.path: {"state": o.status, "detail": o.detail,
+                                  "remote_version_id": o.version_id if o.status == "conflict" else ""}
+                         for o in report.outcomes if o.status in ("conflict", "failed")}
+        for path, problem in self.problems.items():
+            log.warning("nbvc: %s not uploaded (%s): %s", path, problem["state"], problem["detail"])
+        failed = [o.detail for o in report.outcomes if o.status == "failed"]
+        if failed:  # retried with backoff; a conflict waits for the user
+            return self._failed(failed[0])
         self.failures, self.last_error = 0, ""
         return None
+
+    def _failed(self, error: str) -> float:
+        self.failures += 1
+        self.last_error = error
+        wait = min(self.retry_delay_max, 0.5 * 2 ** min(self.failures, 10))
+        log.warning("nbvc: upload failed (%s); retrying in %.1fs", error, wait)
+        return wait
 
     def _run_tasks(self, workspace: Workspace) -> None:
         while True:
@@ -121,16 +130,36 @@ class Archive:
 
     def record(self, os_path: str, message: str | None = None, *,
                force: bool = False) -> SaveResult | None:
-        """Record one notebook save (no network), then wake the uploader."""
-        rel = self.workspace.relpath(os_path)
-        result = self.workspace.preserve(rel, message, force=force)
-        if result is not None and result.status == "saved":
+        """Record one notebook save (no network), then wake the uploader.
+
+        The file is read once, and those very bytes are validated, hashed and kept:
+        Jupyter writes a notebook in place, so while another client saves the same
+        file a read can meet a torn or mixed file. Such bytes are never archived (the
+        save whose write completes is). A new notebook is archived from its first save
+        with cells, not as the empty file Jupyter creates for "New Notebook". Returns
+        None when nothing was archived.
+        """
+        ws = self.workspace
+        rel = ws.relpath(os_path)
+        try:
+            data, stat = read_bytes(os_path, rel)
+            validate_bytes(rel, data)
+        except NbvcError as exc:
+            log.warning("nbvc: not archived: %s", exc.message)
+            return None
+        if ws.index.last_save(rel) is None and _no_cells(data):
+            return None  # Jupyter's new, empty notebook: history starts with its first content
+        digest = digest_bytes(data)
+        ws.objects.ingest_bytes(data, digest)
+        result = ws.record_digest(rel, digest, message, force=force, stat=stat)
+        if result.status == "saved":
             self.uploader.notify()
         return result
 
     def follow_rename(self, old: str, new: str) -> None:
         """History follows a renamed notebook (or folder): the new key's first
-        version is the file as renamed; the old key gets a delete marker."""
+        version is the file as renamed; the old key gets a delete marker, recorded in
+        the moved history, so a new notebook under the old name starts afresh."""
         ws = self.workspace
         new_abs = ws.root / new
         moved = [(old, new)] if not new_abs.is_dir() else [
@@ -140,10 +169,11 @@ class Archive:
                 continue
             pushed = ws.index.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL",
                                   [old_rel])
+            moved_at = utcnow()
             ws.index.rename_path(old_rel, new_rel)
             self.record(str(ws.root / new_rel), f"renamed from {old_rel}", force=True)
-            if pushed:
-                self._delete_remote(ws.key(old_rel), old_rel)
+            if pushed:  # the marker ends the old name in the moved history, before the rename
+                self._delete_remote(ws.key(old_rel), new_rel, moved_at)
         self.uploader.notify()
 
     def follow_delete(self, path: str) -> None:
@@ -152,19 +182,33 @@ class Archive:
         targets = [p for p in ws.index.paths() if p == path or p.startswith(path.rstrip("/") + "/")]
         for rel in targets:
             if ws.index.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL", [rel]):
-                self._delete_remote(ws.key(rel), rel)
+                self._delete_remote(ws.key(rel), rel, utcnow())
         self.uploader.notify()
 
-    def _delete_remote(self, key: str, history_path: str) -> None:
+    def _delete_remote(self, key: str, history_path: str, when: str) -> None:
+        """Queue a delete marker for ``key``, recorded in ``history_path``'s history at ``when``."""
         def task(workspace: Workspace) -> None:
             marker = workspace.store.delete(key)
             workspace.index.insert_save({
                 "uid": f"delete:{marker}", "path": history_path, "kind": "delete", "sha256": "",
-                "md5": "", "size": 0, "saved_at": utcnow(), "author": workspace.settings.user,
+                "md5": "", "size": 0, "saved_at": when, "author": workspace.settings.user,
                 "host": workspace.settings.host, "parent_uid": None, "message": f"deleted {key}",
                 "key": key, "version_id": marker, "etag": "", "pushed_at": utcnow(),
             })
         self.uploader.tasks.put(task)
+
+
+def _no_cells(data: bytes) -> bool:
+    """True for a (validated) nbformat 4 notebook without a cell."""
+    import json
+
+    import orjson
+
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:  # NaN and the like, which json reads
+        document = json.loads(data)
+    return document.get("nbformat") == 4 and not document.get("cells")
 
 
 def post_save_hook(model: dict[str, Any] | None = None, os_path: str | None = None,

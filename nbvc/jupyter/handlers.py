@@ -1,9 +1,10 @@
 """The server extension's REST API, under the server's base_url, all authenticated.
 
-GET  /api/nbvc                 version, features, remote, upload state
+GET  /api/nbvc                 version, whether active (and why), remote, upload state per notebook
 GET  /api/nbvc/log/<path>      a notebook's versions (?limit=&offset=)
 POST /api/nbvc/publish/<path>  {"version": REF}: publish that exact version
 POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?}
+POST /api/nbvc/resolve/<path>  {"keep": "mine" | "theirs"}: the way out of an upload conflict
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from ..publish import publish
 from ..records import version_record
 from ..store import BucketNotFound
 from .archive import Archive
+from .extension import STATE_KEY, Activation
 
 AUTH_RESOURCE = "contents"
+RESOLVE_WAIT_S = 30.0  # the uploader may hold the workspace's push lock for a round
 
 
 def http_error(exc: NbvcError) -> web.HTTPError:
@@ -63,7 +66,14 @@ class NbvcHandler(APIHandler):
     auth_resource = AUTH_RESOURCE
 
     @property
+    def activation(self) -> Activation:
+        return self.settings.get(STATE_KEY) or Activation(True, "nbvc's archiver is configured")
+
+    @property
     def archive(self) -> Archive:
+        state = self.activation
+        if not state.active:
+            raise web.HTTPError(409, f"nbvc is not active in this server: {state.reason}")
         return Archive.for_manager(self.contents_manager)
 
     def body(self) -> dict[str, Any]:
@@ -101,18 +111,73 @@ class InfoHandler(NbvcHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
+        state = self.activation
+        if not state.active:
+            self.finish({"version": __version__, "active": False, "reason": state.reason})
+            return
         archive = self.archive
         settings = archive.workspace.settings
+        uploader = archive.uploader
+        pending = archive.workspace.index.pending_counts()
+        problems = dict(uploader.problems)
+        # a notebook without a problem of its own waits, or shares the failure of the last round
+        waiting = ({"state": "failed", "detail": uploader.last_error, "remote_version_id": ""}
+                   if uploader.last_error else {"state": "pending", "detail": "", "remote_version_id": ""})
+        notebooks = [{"path": path, "pending": pending.get(path, 0), **problems.get(path, waiting)}
+                     for path in sorted(pending.keys() | problems.keys())]
         self.finish({
             "version": __version__,
+            "active": True,
+            "reason": state.reason,
             "features": {"archive": True, "log": True, "publish": True, "clone": True,
-                         "checkpoints": True},
+                         "checkpoints": True, "resolve": True},
             "remote": archive.workspace.store.display_url(settings.workspace_prefix + "/"),
             "workspace_prefix": settings.workspace_prefix,
             "published_prefix": settings.published_prefix,
-            "pending": len(archive.workspace.index.pending()),
-            "last_upload_error": archive.uploader.last_error or None,
+            "pending": sum(pending.values()),
+            "failing": bool(uploader.last_error),
+            "conflicts": sum(n["state"] == "conflict" for n in notebooks),
+            "last_upload_error": uploader.last_error or None,
+            "notebooks": notebooks,
         })
+
+
+class ResolveHandler(NbvcHandler):
+    """The REST twin of ``nbvc push --force PATH`` (keep mine) and ``nbvc pull --force PATH``
+    (keep theirs): either way both versions stay in the bucket's history."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        keep = self.body().get("keep")
+        if keep not in ("mine", "theirs"):
+            raise web.HTTPError(400, "'keep' must be \"mine\" or \"theirs\"")
+        self.finish(await self.call(self._resolve, rel, keep))
+
+    def _resolve(self, rel: str, keep: str) -> dict[str, Any]:
+        from .. import sync
+
+        archive = self.archive
+        workspace = archive.workspace
+        if keep == "mine":
+            report = sync.push(workspace, [rel], force=True, save_first=False, wait=RESOLVE_WAIT_S)
+            outcome = next((o for o in report.outcomes if o.path == rel), None)
+            if outcome is None:
+                raise NotFound(f"{rel}: nothing waits to be uploaded")
+            if outcome.status not in ("uploaded", "adopted"):
+                raise ConflictError(f"{rel}: {outcome.detail}")
+            result = {"path": rel, "kept": keep, "status": outcome.status,
+                      "version_id": outcome.version_id}
+        else:
+            _fetched, outcomes = sync.pull(workspace, [rel], force=True, wait=RESOLVE_WAIT_S)
+            outcome = next((o for o in outcomes if o.path == rel), None)
+            if outcome is None or outcome.status in ("failed", "conflict", "refused"):
+                raise ConflictError(f"{rel}: {outcome.detail if outcome else 'not in the bucket'}")
+            result = {"path": rel, "kept": keep, "status": outcome.status}
+        archive.uploader.problems.pop(rel, None)
+        archive.uploader.notify()
+        return result
 
 
 class LogHandler(NbvcHandler):
@@ -209,4 +274,5 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "log", "(.*)"), LogHandler),
         (url_path_join(api, "publish", "(.*)"), PublishHandler),
         (url_path_join(api, "clone"), CloneHandler),
+        (url_path_join(api, "resolve", "(.*)"), ResolveHandler),
     ]

@@ -8,11 +8,12 @@ Checkpoint" then lists the notebook's nbvc versions and restores any of them.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from jupyter_server.services.contents.checkpoints import AsyncCheckpoints
+from jupyter_server.services.contents.checkpoints import AsyncCheckpoints, AsyncGenericCheckpointsMixin
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from tornado.web import HTTPError
 from traitlets import Integer, default
@@ -22,6 +23,7 @@ from ..versions import restore
 from .archive import Archive, post_save_hook
 
 ROUTE_SAFE = re.compile(r"[\w-]+")
+UNARCHIVED = "unarchived"  # the checkpoint of a notebook none of whose saves could be archived yet
 
 
 def checkpoint_id(save_uid: str) -> str:
@@ -42,8 +44,14 @@ def _model(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": checkpoint_id(row["uid"]), "last_modified": datetime.fromisoformat(row["saved_at"])}
 
 
-class NbvcCheckpoints(AsyncCheckpoints):
-    """Checkpoints are nbvc versions: created by saving, restored by ``nbvc restore``."""
+class NbvcCheckpoints(AsyncGenericCheckpointsMixin, AsyncCheckpoints):
+    """Checkpoints are nbvc versions: created by saving, restored by ``nbvc restore``.
+
+    Listed as Jupyter lists checkpoints, oldest to newest (JupyterLab's revert dialog
+    and Notebook 7 show the list reversed, newest first and preselected; "Last
+    Checkpoint" is the last entry). The generic interface lets nbdime read a
+    checkpoint's notebook for its checkpoint diff.
+    """
 
     limit = Integer(50, help="How many versions JupyterLab's revert dialog lists").tag(config=True)
 
@@ -54,11 +62,22 @@ class NbvcCheckpoints(AsyncCheckpoints):
         return str(self._archive().workspace.root / path.strip("/"))
 
     async def create_checkpoint(self, contents_mgr: Any, path: str) -> dict[str, Any]:
+        """Record the saved file as a version. Jupyter calls this inside the first save
+        of every notebook, so it never fails that save: bytes that cannot be archived
+        (a torn read while another client writes) leave the newest version as the
+        checkpoint."""
         archive = Archive.for_manager(contents_mgr)
-        result = archive.record(self._os_path(path), "checkpoint")
-        if result is None or not result.version:
+        rel = path.strip("/")
+        first = archive.workspace.index.last_save(rel) is None
+        result = archive.record(self._os_path(path), None if first else "checkpoint")
+        if result is not None and result.version:
+            return _model(result.version)
+        latest = archive.workspace.index.last_save(rel)
+        if latest is not None:
+            return _model(latest)
+        if not os.path.isfile(self._os_path(path)):
             raise HTTPError(404, f"{path}: no such notebook")
-        return _model(result.version)
+        return {"id": UNARCHIVED, "last_modified": datetime.now(timezone.utc)}
 
     async def list_checkpoints(self, path: str) -> list[dict[str, Any]]:
         if not path.endswith(".ipynb"):
@@ -66,7 +85,29 @@ class NbvcCheckpoints(AsyncCheckpoints):
         index = self._archive().workspace.index
         rows = index.rows("SELECT * FROM saves WHERE path=? AND kind != 'delete' "
                           "ORDER BY saved_at DESC, id DESC LIMIT ?", [path.strip("/"), self.limit])
-        return [_model(r) for r in rows]
+        return [_model(r) for r in reversed(rows)]
+
+    async def get_notebook_checkpoint(self, checkpoint_id: Any, path: str) -> dict[str, Any]:
+        """The notebook of one version (nbdime passes the listed model, others its id)."""
+        import nbformat
+
+        from ..versions import show
+
+        uid = save_uid(checkpoint_id["id"] if isinstance(checkpoint_id, dict) else checkpoint_id)
+        workspace = self._archive().workspace
+        try:
+            _row, data = await asyncio.to_thread(show, workspace, self._os_path(path), uid)
+        except NbvcError as exc:
+            raise HTTPError(404, exc.message) from None
+        return {"type": "notebook", "content": nbformat.reads(data.decode("utf-8"), as_version=4)}
+
+    async def get_file_checkpoint(self, checkpoint_id: Any, path: str) -> dict[str, Any]:
+        raise HTTPError(400, "nbvc keeps versions of notebooks only")
+
+    async def create_notebook_checkpoint(self, nb: Any, path: str) -> dict[str, Any]:
+        raise HTTPError(400, "nbvc records a checkpoint from the saved file")
+
+    create_file_checkpoint = create_notebook_checkpoint  # type: ignore[assignment]
 
     async def restore_checkpoint(self, contents_mgr: Any, checkpoint_id: str, path: str) -> None:
         archive = Archive.for_manager(contents_mgr)

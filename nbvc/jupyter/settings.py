@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 from traitlets.config import Config, Configurable
 
 
@@ -44,6 +44,8 @@ class NbvcSettings(BookstoreSettings):
     jobs = Integer(0, help="Parallel uploads (0: nbvc's default)").tag(config=True)
     retry_delay_max = Integer(30, help="Longest wait, in seconds, between upload retries").tag(
         config=True)
+    checkpoints = Bool(True, help="Jupyter's checkpoints are nbvc versions (False: keep the "
+                                  "server's own checkpoints; saves are still archived)").tag(config=True)
 
     def overrides(self) -> dict[str, Any]:
         values = super().overrides()
