@@ -416,22 +416,31 @@ def fetch(
 def pull(
     paths: PathsArg = None,
     version: Annotated[str | None, typer.Option("--version", help="A version ref (one notebook).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Take theirs over unpushed saves.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Take theirs whole where both sides changed (yours stay in history).")] = False,
+    strategy: Annotated[str | None, typer.Option(
+        "--strategy", help="Settle conflicting cells for one side: ours or theirs.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the remote latest (or --version REF) into the workspace, verified by sha256.
+    """Bring the remote's latest (or --version REF) into the workspace, verified by sha256.
 
-    Unsaved local changes are saved as a version first; nothing is overwritten silently.
+    Changed only here: left alone. Changed only there: fast-forward. Changed on both
+    sides: merged cell by cell (nbdime) and saved as a merge, or a conflict listed
+    cell by cell with your file untouched. Deleted there: an unchanged copy is
+    removed. Your changes are saved as a version before anything is written.
 
     [b]Examples[/b]
 
       nbvc pull
 
-      nbvc pull analysis.ipynb --version ~2
+      nbvc pull analysis.ipynb --strategy theirs
+
+      nbvc pull analysis.ipynb --version latest~2
     """
     from . import sync
 
-    fetched, outcomes = sync.pull(workspace(), paths or None, version=version, force=force)
+    fetched, outcomes = sync.pull(workspace(), paths or None, version=version, force=force,
+                                  strategy=strategy)
     if as_json:
         emit_json({"fetch": fetched.summary(), "results": [o.__dict__ for o in outcomes]})
     else:

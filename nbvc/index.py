@@ -163,6 +163,11 @@ MIGRATIONS: list[str] = [
         UPDATE generation SET number = number + 1;
     END;
     """,
+    # 5: a merge has two parents: the local save it continues and the remote version
+    #    it merged in
+    """
+    ALTER TABLE saves ADD COLUMN merge_parent_uid TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -294,7 +299,8 @@ class Index:
             "SELECT * FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC LIMIT 1", [path]
         )
 
-    SAVE_DEFAULTS: dict[str, Any] = {"kind": "save", "parent_uid": None, "message": None,
+    SAVE_DEFAULTS: dict[str, Any] = {"kind": "save", "parent_uid": None, "merge_parent_uid": None,
+                                     "message": None,
                                      "key": None, "version_id": None, "etag": None,
                                      "pushed_at": None}
 
@@ -521,6 +527,14 @@ class Index:
                     (key, version_id, etag, when, uid),
                 )
                 self._set_head(path, key, version_id, etag, when)
+
+    def shelve_pending(self, path: str) -> int:
+        """Keep a notebook's unpushed saves in its history but never push them (the
+        working file took another version); returns how many."""
+        with self.transaction():
+            return self.conn.execute(
+                "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
+                [path]).rowcount
 
     def set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
         with self.transaction():

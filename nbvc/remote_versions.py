@@ -36,6 +36,7 @@ def save_metadata(row: dict[str, Any]) -> dict[str, str]:
         "sha256": row["sha256"],
         "save-id": row["uid"],
         "parent": row["parent_uid"] or "",
+        "merge-parent": row.get("merge_parent_uid") or "",
         "saved-at": row["saved_at"],
         "author": row["author"],
         "host": row["host"],
@@ -82,6 +83,7 @@ def describe(workspace: Workspace, row: dict[str, Any]) -> None:
         "author": meta.get("author", "unknown"),
         "host": meta.get("host", "unknown"),
         "parent_uid": meta.get("parent") or None,
+        "merge_parent_uid": meta.get("merge-parent") or None,
         "message": meta.get("message") or None,
     })
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, NbvcError, NotFound, RemoteError, WorkspaceError
+from .errors import ConflictError, NbvcError, NotFound, RemoteError, UsageError, WorkspaceError
 from .keys import UnsafeKey, relpath_for
 from .notebook import digest_file
 from .remote_versions import (
@@ -35,7 +35,7 @@ from .remote_versions import (
     save_metadata,
 )
 from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
-from .workspace import SaveResult, Workspace, utcnow
+from .workspace import SaveResult, Workspace, new_uid, utcnow
 
 Progress = Callable[[int], None]
 
@@ -281,7 +281,7 @@ class Pusher:
         detail = why or f"remote latest is {theirs}, this workspace last saw {seen}"
         return PushOutcome(
             row["path"], row["sha256"], row["size"], "conflict", theirs,
-            f"{detail}; run 'nbvc pull {row['path']}' to take theirs (yours stay in history) "
+            f"{detail}; run 'nbvc pull {row['path']}' to merge theirs into yours "
             f"or 'nbvc push --force {row['path']}' to put yours on top",
         )
 
@@ -560,7 +560,8 @@ def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None
 @dataclass
 class PullOutcome:
     path: str
-    status: str  # updated | up-to-date | saved-first | conflict | refused | failed
+    # updated | up-to-date | merged | ahead | removed | kept | conflict | refused | failed
+    status: str
     version_id: str = ""
     detail: str = ""
 
@@ -571,14 +572,30 @@ def pull(
     *,
     version: str | None = None,
     force: bool = False,
+    strategy: str | None = None,
     wait: float = 0.0,
 ) -> tuple[FetchReport, list[PullOutcome]]:
-    """Write the remote latest (or ``version``) of notebooks into the workspace.
+    """Bring the remote's latest (or ``version``) of notebooks into the workspace.
 
-    Unsaved local changes are saved first. A notebook with unpushed saves whose
-    remote also moved is a conflict: refused unless ``force``, which keeps the
-    local saves in history (shelved, not pushed) and takes the remote's.
+    pull never takes bytes out of a working file that are not in the result:
+
+    * changed only here: left alone (push uploads it);
+    * changed only there: fast-forward to the remote's latest;
+    * changed on both sides: a three-way merge by nbdime against the version this
+      workspace last pushed or pulled. A clean merge is written and saved as a
+      version with both parents, which push uploads without ``--force``; a cell
+      changed on both sides is a conflict, listed cell by cell, and the working file
+      stays as it is. ``strategy`` (``ours`` / ``theirs``) settles each conflicting
+      part for one side; ``force`` takes theirs whole, keeping yours in history;
+    * deleted there: an unmodified local copy is removed (its history stays), a
+      modified one is kept.
+
+    Local changes are saved as a version before anything is written.
     """
+    from .merge import STRATEGIES
+
+    if strategy is not None and strategy not in STRATEGIES:
+        raise UsageError(f"--strategy must be ours or theirs, not {strategy!r}")
     with workspace_lock(workspace, "pull", wait):
         fetched = fetch(workspace, paths)
         targets = _pull_targets(workspace, paths)
@@ -586,7 +603,7 @@ def pull(
             raise NbvcError("--version needs exactly one notebook")
         outcomes = [PullOutcome(k, "refused", detail="unsafe key, never written") for k in fetched.refused]
         for rel in targets:
-            outcomes.append(_pull_one(workspace, rel, version, force))
+            outcomes.append(_pull_one(workspace, rel, version, force, strategy))
     return fetched, outcomes
 
 
@@ -600,7 +617,8 @@ def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
     return [p for p in known if p in wanted] or sorted(wanted)
 
 
-def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> PullOutcome:
+def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool,
+              strategy: str | None) -> PullOutcome:
     if ref is not None:  # an older version: brought back as a new save, like restore
         from .versions import restore
 
@@ -610,34 +628,91 @@ def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool) -> P
                            "your unsaved changes were saved first" if done["saved_first"] else "")
     index = workspace.index
     remote = index.one("SELECT * FROM remote_latest WHERE path=?", [rel])
-    if remote is None or remote["deleted"]:
-        return PullOutcome(rel, "failed", detail="not in the bucket (deleted or never pushed)")
+    if remote is None:
+        return PullOutcome(rel, "failed", detail="not in the bucket (never pushed)")
+    if remote["deleted"]:
+        return _deleted_there(workspace, rel, remote)
     target = index.one("SELECT * FROM saves WHERE path=? AND version_id=?",
                        [rel, remote["version_id"]])
     if target is None:
         raise NotFound(f"{rel}: the remote latest version is not in the index; run 'nbvc fetch'")
+    head = index.head(rel)
     saved_first, current = _save_local_changes(workspace, rel)
-    head, pending = index.head(rel), index.pending({rel})
-    if pending and (head is None or head["version_id"] != remote["version_id"]):
-        if not force:
-            return PullOutcome(
-                rel, "conflict", remote["version_id"],
-                f"{len(pending)} local save(s) not pushed and the remote moved; "
-                f"'nbvc push --force {rel}' keeps yours on top, 'nbvc pull --force {rel}' takes theirs",
-            )
-        with index.transaction():
-            index.conn.execute(
-                "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
-                [rel],
-            )
-    if current != target["sha256"]:
+    if current == target["sha256"]:  # the same bytes here and there
+        index.shelve_pending(rel)
+        return _stand_on(workspace, rel, target, "up-to-date")
+    changed_here = saved_first or bool(index.pending({rel}))
+    if head is not None and head["version_id"] == remote["version_id"]:  # nothing new there
+        if current is None:
+            return PullOutcome(rel, "up-to-date", remote["version_id"], "deleted here, kept so")
+        return PullOutcome(rel, "ahead" if changed_here else "up-to-date", remote["version_id"],
+                           f"changed here, kept; 'nbvc push {rel}' uploads it" if changed_here else "")
+    if current is None or not changed_here or force:  # fast-forward (or theirs over ours)
+        shelved = index.shelve_pending(rel)
         workspace.replace_working_file(rel, target)
+        kept = f"{shelved} save(s) of yours kept in history, not pushed" if shelved else ""
+        return _stand_on(workspace, rel, target, "updated", kept)
+    return _merge(workspace, rel, head, target, strategy)
+
+
+def _stand_on(workspace: Workspace, rel: str, target: dict[str, Any], status: str,
+              detail: str = "") -> PullOutcome:
+    """The working file holds ``target``, the remote's latest: record it as the base."""
+    index = workspace.index
     index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
     index.remember_stat(rel, workspace.abspath(rel).stat(), target["sha256"], target["md5"],
                         base=target["sha256"])
-    return PullOutcome(rel, "up-to-date" if current == target["sha256"] else "updated",
-                       target["version_id"],
-                       "your unsaved changes were saved first" if saved_first else "")
+    return PullOutcome(rel, status, target["version_id"], detail)
+
+
+def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: dict[str, Any],
+           strategy: str | None) -> PullOutcome:
+    """Changed on both sides: merge theirs into the working file (saved as a version already)."""
+    from .files import write_atomic
+    from .merge import merge
+    from .notebook import digest_bytes, validate_bytes
+
+    index = workspace.index
+    finish = (f"finish with 'nbvc pull --strategy ours|theirs {rel}' (conflicting cells from one "
+              f"side), 'nbvc pull --force {rel}' (theirs) or 'nbvc push --force {rel}' (yours)")
+    base = head and index.one("SELECT * FROM saves WHERE key=? AND version_id=?",
+                              [head["key"], head["version_id"]])
+    if not base:
+        return PullOutcome(rel, "conflict", target["version_id"],
+                           f"no version in common to merge from; {finish}")
+    mine = workspace.abspath(rel).read_bytes()
+    result = merge(workspace.version_bytes(base), mine, workspace.version_bytes(target), strategy)
+    if result.data is None:
+        return PullOutcome(rel, "conflict", target["version_id"],
+                           "; ".join(result.conflicts) + f"; your file is unchanged; {finish}")
+    validate_bytes(rel, result.data)
+    digest = digest_bytes(result.data)
+    workspace.objects.ingest_bytes(result.data, digest)
+    write_atomic(workspace.abspath(rel), result.data)
+    last = index.last_save(rel)
+    row = index.insert_save({
+        "uid": new_uid(), "path": rel, "sha256": digest.sha256, "md5": digest.md5,
+        "size": digest.size, "saved_at": utcnow(), "author": workspace.settings.user,
+        "host": workspace.settings.host, "parent_uid": last["uid"] if last else None,
+        "merge_parent_uid": target["uid"], "message": f"merged {target['version_id']}",
+    }, workspace.abspath(rel).stat())
+    index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
+    return PullOutcome(rel, "merged", target["version_id"],
+                       f"theirs merged into yours as {row['sha256'][:8]}; 'nbvc push {rel}' uploads it")
+
+
+def _deleted_there(workspace: Workspace, rel: str, remote: dict[str, Any]) -> PullOutcome:
+    """The remote's latest is a delete marker: remove an unmodified local copy."""
+    path = workspace.abspath(rel)
+    if not path.is_file():
+        return PullOutcome(rel, "up-to-date", remote["version_id"], "deleted on the remote and here")
+    index = workspace.index
+    if digest_file(path).sha256 != index.base(rel) or index.pending({rel}):
+        return PullOutcome(rel, "kept", remote["version_id"],
+                           f"deleted on the remote, changed here: kept; 'nbvc push {rel}' brings it back")
+    path.unlink()
+    return PullOutcome(rel, "removed", remote["version_id"],
+                       f"deleted on the remote; its history stays ('nbvc log {rel}')")
 
 
 def _save_local_changes(workspace: Workspace, rel: str) -> tuple[bool, str | None]:

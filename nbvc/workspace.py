@@ -353,18 +353,9 @@ class Workspace:
 
     def replace_working_file(self, rel: str, row: dict[str, Any]) -> None:
         """Write a version's bytes over the working file: verified, then renamed in."""
-        data = self.version_bytes(row)
-        dest = self.abspath(rel)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
+        from .files import write_atomic
 
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, dest)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_atomic(self.abspath(rel), self.version_bytes(row))
 
     # -- history ---------------------------------------------------------------
 

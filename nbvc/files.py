@@ -1,0 +1,30 @@
+"""Writing a file in the workspace: atomically, keeping the file's mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TEMP_PREFIX = ".nbvc-"
+
+
+def write_atomic(dest: Path, data: bytes) -> None:
+    """Replace ``dest`` with ``data`` in one rename: a reader sees the old bytes or the
+    new, never part. The file keeps its mode; a new file gets the mode any program's
+    new file gets (0666 less the umask), not a temp file's 0600."""
+    try:
+        mode: int | None = dest.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    temp = dest.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, dest)
+    finally:
+        temp.unlink(missing_ok=True)
