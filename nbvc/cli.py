@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import EXIT_CODES, NbvcError
+from .errors import EXIT_CODES, NbvcError, UsageError
 from .launcher import emit_json, print_log, print_status
 
 app = typer.Typer(
@@ -293,19 +293,46 @@ def save(
 
 @app.command()
 def log(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
+    path: Annotated[str | None, typer.Argument(help="A notebook [every notebook].")] = None,
     limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N versions.")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only versions saved since: 2026-12-01, 2026-12-01T09:30, 3h, 2d, 1w.")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Only versions saved by USER.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """List a notebook's versions, newest first, with S3 VersionIds.
+    """List versions newest first, with S3 VersionIds: of one notebook, or of every
+    notebook in the workspace (with their paths).
 
     [b]Examples[/b]
 
       nbvc log analysis.ipynb -n 5
 
+      nbvc log --since 2d --author ana
+
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
-    print_log(path, limit, as_json)
+    if path is not None and since is None and author is None:
+        print_log(path, limit, as_json)
+        return
+    if limit is not None and limit < 0:
+        raise UsageError("-n must be 0 or more")
+    from .history import workspace_log
+
+    records = workspace_log(workspace(), path, limit, since, author)
+    if as_json:
+        emit_json(records)
+        return
+    if not records:
+        out.print("no versions" + (" match" if since or author else " recorded yet"))
+        return
+    rows = [[r["short"] or "-", when(r["saved_at"]), human_size(r["size"]), f"{r['author']}@{r['host']}",
+             r["path"], (r["version_id"] or "not pushed") + {"delete": " (deleted)",
+                                                             "shelved": " (shelved)"}.get(r["kind"], ""),
+             r["message"] or ""] for r in records]
+    headers = ["version", "saved", "size", "author", "path", "version id", "message"]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    for line in [headers, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
 
 
 # -- sync ------------------------------------------------------------------------------
@@ -378,8 +405,9 @@ def push(
             elif dry_run:
                 print(f"would push  {o.path}  {o.sha256[:8]}  {o.detail}")  # paths are not markup
         s = report.summary()
-        print(f"{'dry run: ' if dry_run else ''}{len(report.outcomes) if dry_run else s['uploaded']}"
-              f" uploaded, {s['adopted']} adopted, {s['conflicts']} conflicts, {s['failed']} failed, "
+        done = (f"dry run: {s['would_upload']} would upload" if dry_run
+                else f"{s['uploaded']} uploaded, {s['adopted']} adopted")
+        print(f"{done}, {s['conflicts']} conflicts, {s['failed']} failed, "
               f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
     if report.count("conflict"):
         raise typer.Exit(4)
@@ -465,7 +493,7 @@ def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
 # -- versions and publishing -----------------------------------------------------------
 
 VersionOpt = Annotated[str | None, typer.Option("--version", "-v",
-                                                help="VersionId, hash prefix (7+), latest or ~N.")]
+                                                help="VersionId, hash prefix (7+), latest or latest~N.")]
 
 
 @app.command()
@@ -478,7 +506,7 @@ def show(
 
     [b]Examples[/b]
 
-      nbvc show analysis.ipynb --version ~1 > previous.ipynb
+      nbvc show analysis.ipynb --version latest~1 > previous.ipynb
 
       nbvc show analysis.ipynb -v 3HL4kqtJlcpXroDTDmJ -o pinned.ipynb
     """
@@ -514,7 +542,7 @@ def diff(
 
       nbvc diff analysis.ipynb
 
-      nbvc diff analysis.ipynb ~2 latest -s        (sources only)
+      nbvc diff analysis.ipynb latest~2 latest -s        (sources only)
 
       nbvc diff analysis.ipynb --json | jq length
     """
@@ -540,7 +568,7 @@ def restore(
     """Bring an old version back as the working file (the current file is saved first;
     the restore is itself a new save).
 
-    [b]Example[/b]: nbvc restore analysis.ipynb --version ~3
+    [b]Example[/b]: nbvc restore analysis.ipynb --version latest~3
     """
     from .versions import restore as restore_version
 
@@ -631,7 +659,7 @@ def url(
 
       curl -o run.ipynb "$(nbvc url notebooks/mine.ipynb --published)"
 
-      nbvc url notebooks/mine.ipynb --version ~1 --expires 600 --json
+      nbvc url notebooks/mine.ipynb --version latest~1 --expires 600 --json
     """
     from .publish import presigned_url
 

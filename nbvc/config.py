@@ -24,6 +24,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 DEFAULT_JOBS = 16
 DEFAULT_RETRIES = 5
 
+#: who the workspace is in the bucket: written at init, the same for every process after
+IDENTITY = ("user", "workspace_prefix", "published_prefix")
+
 #: settings nbvc may write to a config file; credentials are deliberately absent.
 PERSISTED = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix", "published_prefix",
              "jobs", "retries", "conditional_writes")
@@ -111,11 +114,16 @@ def from_environment() -> dict[str, Any]:
     return found
 
 
-def resolve(nbvc_dir: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Merge every source and fill in derived defaults (user, prefixes, host)."""
+def resolve(nbvc_dir: Path | None = None, overrides: dict[str, Any] | None = None,
+            saved: dict[str, Any] | None = None) -> Settings:
+    """Merge every source and fill in derived defaults (user, prefixes, host).
+    ``saved``: the workspace's settings as they are about to be written (instead of
+    reading its file)."""
     merged: dict[str, Any] = {}
     merged.update(read_toml(user_config_path()))
-    if nbvc_dir is not None:
+    if saved is not None:
+        merged.update(saved)
+    elif nbvc_dir is not None:
         merged.update(read_toml(nbvc_dir / CONFIG_FILE))
     merged.update(from_environment())
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None})

@@ -164,9 +164,10 @@ MIGRATIONS: list[str] = [
     END;
     """,
     # 5: a merge has two parents: the local save it continues and the remote version
-    #    it merged in
+    #    it merged in; the workspace's log reads every notebook's versions by time
     """
     ALTER TABLE saves ADD COLUMN merge_parent_uid TEXT;
+    CREATE INDEX saves_by_time ON saves (saved_at, id);
     """,
 ]
 
@@ -337,6 +338,19 @@ class Index:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         return self.rows(sql, params)
+
+    def workspace_history(self, limit: int | None = None, since: str | None = None,
+                          author: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+        """Versions of every notebook (or of ``path``), newest first; ``since``: an index
+        timestamp; ``author``: the user who saved them."""
+        where, params = [], []
+        for clause, value in (("path = ?", path), ("saved_at >= ?", since), ("author = ?", author)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        sql = ("SELECT * FROM saves" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY saved_at DESC, id DESC LIMIT ?")
+        return self.rows(sql, [*params, -1 if limit is None else limit])
 
     def history_table(self, path: str, limit: int | None = None,
                       styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
@@ -527,6 +541,23 @@ class Index:
                     (key, version_id, etag, when, uid),
                 )
                 self._set_head(path, key, version_id, etag, when)
+
+    def pushed_saves(self) -> list[dict[str, Any]]:
+        """Every save that is in the bucket (its key and VersionId known), oldest first."""
+        return self.rows("SELECT * FROM saves WHERE kind='save' AND version_id IS NOT NULL ORDER BY id")
+
+    def forget_remote(self) -> int:
+        """The workspace moved to another place: every save it holds is pending again
+        (push brings them, in order, once) and nothing is known of the new place yet;
+        delete markers of the old place go. Returns how many saves wait for push."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM saves WHERE kind='delete'")
+            self.conn.execute("UPDATE saves SET key=NULL, version_id=NULL, etag=NULL, pushed_at=NULL "
+                              "WHERE version_id IS NOT NULL")
+            for table in ("heads", "remote_latest", "remote_facts"):
+                self.conn.execute(f"DELETE FROM {table}")
+            return self.conn.execute(
+                "SELECT count(*) FROM saves WHERE kind='save' AND version_id IS NULL").fetchone()[0]
 
     def shelve_pending(self, path: str) -> int:
         """Keep a notebook's unpushed saves in its history but never push them (the

@@ -2,11 +2,13 @@
 
 * an S3 VersionId (exactly as the bucket reports it), or nbvc's save id,
 * a unique prefix (7 or more characters) of a content hash,
-* ``latest`` (the newest version), or ``~N`` (N saves back from the newest).
+* ``latest`` (the newest version), or ``latest~N`` (N versions back from the newest;
+  ``~N`` alone means the same but must be quoted: a shell expands ``~0``, ``~1`` ...).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 MIN_HASH_PREFIX = 7
-BACK = re.compile(r"~(\d+)")
+BACK = re.compile(r"(?:latest)?~(\d+)")
 HEX = re.compile(r"[0-9a-f]+")
 
 
@@ -33,7 +35,8 @@ def resolve_ref(workspace: Workspace, path: str, ref: str) -> dict[str, Any]:
     without their metadata are described first: a hash prefix may name one)."""
     ref = ref.strip()
     if not ref:
-        raise UsageError("empty version ref", hint="use a VersionId, a hash prefix, latest or ~N")
+        raise UsageError("empty version ref",
+                         hint="use a VersionId, a hash prefix, latest or latest~N")
     workspace.complete_history(path)
     index = workspace.index
     history = [r for r in index.history(path) if r["kind"] != "delete"]
@@ -65,6 +68,9 @@ def resolve_ref(workspace: Workspace, path: str, ref: str) -> dict[str, Any]:
     )
     if elsewhere is not None and elsewhere["path"] != path:
         raise UnknownRef(f"{ref} is a version of {elsewhere['path']}, not of {path}")
+    if ref.startswith(("/", "~")) or ref == os.path.expanduser("~"):
+        raise UsageError(f"{ref!r} is not a version ref: the shell expanded '~N' into a folder",
+                         hint="type latest~N (or quote '~N')")
     candidates = ", ".join(r["sha256"][:8] for r in history[:5])
     short = " (hash prefixes need 7+ characters)" if HEX.fullmatch(lowered) and len(lowered) < 7 else ""
     raise UnknownRef(f"{path}: no version matches {ref!r}{short}",

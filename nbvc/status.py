@@ -16,6 +16,7 @@ import contextlib
 import os
 from collections import namedtuple
 
+from .errors import NotFound
 from .index import Index
 from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, scan_tree
 
@@ -65,9 +66,13 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
     index = workspace.index
     with index.reading():
         known, pending = index.status_rows(), index.pending_counts()
-    on_disk = dict.fromkeys(workspace.notebooks(paths))
-    return _compare(index, str(workspace.root), on_disk, known, pending,
-                    workspace.tracked(paths))
+    named = list(workspace.notebooks(paths))
+    on_disk = dict.fromkeys(rel for rel in named if os.path.isfile(os.path.join(workspace.root, rel)))
+    tracked = workspace.tracked(paths)
+    unknown = [rel for rel in named if rel not in on_disk and rel not in tracked]
+    if unknown:
+        raise NotFound(f"{unknown[0]}: no such notebook (not on disk, never saved)")
+    return _compare(index, str(workspace.root), on_disk, known, pending, tracked)
 
 
 def workspace_status(root: str, index: Index | None = None, split: bool = False) -> Report:

@@ -84,7 +84,9 @@ class PushReport:
             "invalid": len(self.invalid),
             "uploaded": self.count("uploaded"),
             "adopted": self.count("adopted"),
-            "conflicts": self.count("conflict"),
+            "would_upload": self.count("would-upload"),
+            # per notebook: a conflict holds back every pending save of that notebook
+            "conflicts": len({o.path for o in self.outcomes if o.status == "conflict"}),
             "failed": self.count("failed"),
             "bytes": self.bytes_sent,
             "seconds": round(self.seconds, 3),
@@ -469,7 +471,9 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     latest: dict[str, ObjectVersion] = {}
     to_describe: list[dict[str, Any]] = []
+    listed: set[tuple[str, str]] = set()
     for rel, version in _listed(workspace, paths, report):
+        listed.add((version.key, version.version_id))
         if version.is_latest:
             latest[rel] = version
         if (version.key, version.version_id) in known:
@@ -481,11 +485,11 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
             to_describe.append(row)
     describe_all(workspace, to_describe, jobs)
     rows = []
-    for listed in by_key.values():
-        keep_order(listed)
-        rows.extend(listed)
+    for versions in by_key.values():
+        keep_order(versions)
+        rows.extend(versions)
     report.sketched = sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
-    _record_fetched(workspace, rows, latest, report)
+    _record_fetched(workspace, rows, latest, listed, report)
     _adopt_heads(workspace, latest)
     report.seconds = time.perf_counter() - started
     return report
@@ -509,21 +513,37 @@ def _listed(workspace: Workspace, paths: list[str] | None,
 
 
 def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
-                    latest: dict[str, ObjectVersion], report: FetchReport) -> None:
+                    latest: dict[str, ObjectVersion], listed: set[tuple[str, str]],
+                    report: FetchReport) -> None:
+    """Record every listed version this index did not know, whoever wrote it. A
+    version whose metadata names a save already recorded under another VersionId is
+    either that save's true VersionId (the one recorded is not in the bucket: re-
+    pointed) or a copy of it (a CopyObject restore, another tool: a version of its
+    own). A notebook's newest listed version is placed after every version known
+    here, so "latest" is the bucket's latest."""
     index = workspace.index
     when = utcnow()
+    newest = {(v.key, v.version_id) for v in latest.values()}
     with index.transaction():
         for row in reversed(rows):  # listed newest first: record oldest first
-            mine = index.one("SELECT id, version_id FROM saves WHERE uid=?", [row["uid"]])
-            if mine is None:
-                if row["kind"] == "delete":
-                    row["saved_at"] = _after_last(index, row["path"], row["saved_at"])
-                index.add_save(row)
-                report.learned += row["kind"] == "save"
-                report.deleted += row["kind"] == "delete"
-            elif mine["version_id"] is None:  # our own save, landed by a killed push
+            mine = index.one("SELECT id, key, version_id FROM saves WHERE uid=?", [row["uid"]])
+            if mine is not None and mine["version_id"] is None:  # our own save, landed by a killed push
                 index.adopt(mine["id"], row)
                 report.adopted += 1
+                continue
+            if mine is not None and (mine["key"], mine["version_id"]) not in listed \
+                    and mine["key"] == row["key"]:
+                index.adopt(mine["id"], row)  # the VersionId recorded at push is not in the bucket
+                report.adopted += 1
+                continue
+            if mine is not None:
+                row = {**row, "uid": f"s3:{row['version_id']}", "parent_uid": row["uid"],
+                       "saved_at": row["pushed_at"]}  # a copy: made when the bucket says
+            if row["kind"] == "delete" or (row["key"], row["version_id"]) in newest:
+                row["saved_at"] = _after_last(index, row["path"], row["saved_at"])
+            index.add_save(row)
+            report.learned += row["kind"] == "save"
+            report.deleted += row["kind"] == "delete"
         for rel, version in latest.items():
             index.db["remote_latest"].upsert(
                 {"path": rel, "key": version.key, "version_id": version.version_id,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import config
 from .errors import NbvcError, NotFound, WorkspaceError
 from .index import Index
-from .keys import SUFFIX, check_relpath, key_for
+from .keys import SUFFIX, check_relpath, key_for, normalize_prefix
 from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
@@ -65,6 +65,13 @@ class Candidate:
     last: dict[str, Any] | None
 
 
+def _place(settings: config.Settings) -> tuple[str, str]:
+    """Where a workspace's versions live: the remote and the prefix. (Another endpoint
+    for the same bucket name is taken as another way to the same bucket: a proxy, a
+    private endpoint.)"""
+    return settings.remote, settings.workspace_prefix
+
+
 class Workspace:
     """A directory tree of notebooks with ``.nbvc/`` at its root."""
 
@@ -97,16 +104,30 @@ class Workspace:
         nbvc_dir = root / NBVC_DIR
         created = not (nbvc_dir / config.CONFIG_FILE).exists()
         given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+        if not created:  # settings of an existing workspace change as with `remote set`
+            workspace = cls(root)
+            workspace.update_settings(given, check_remote=check_remote)
+            return workspace, False
         try:
             (nbvc_dir / "objects").mkdir(parents=True, exist_ok=True)
-            saved = config.read_toml(nbvc_dir / config.CONFIG_FILE)
-            config.write_toml(nbvc_dir / config.CONFIG_FILE, {**saved, **given})
+            config.write_toml(nbvc_dir / config.CONFIG_FILE, given)
         except PermissionError as exc:
             raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
         workspace = cls(root)
+        workspace.pin_identity()
         workspace.index  # noqa: B018 - creates the database and its schema
         workspace.prepare_remote(check_remote)
-        return workspace, created
+        return workspace, True
+
+    def pin_identity(self) -> None:
+        """Write the user and prefixes this workspace has now into its config, where
+        they are not yet: every later process (a Jupyter server with
+        ``JUPYTERHUB_USER``, a cron job, a shell) then pushes to the same place."""
+        path = self.nbvc_dir / config.CONFIG_FILE
+        saved = config.read_toml(path)
+        missing = {k: getattr(self.settings, k) for k in config.IDENTITY if k not in saved}
+        if missing:
+            config.write_toml(path, {**saved, **missing})
 
     def prepare_remote(self, check: bool = True) -> None:
         """Create the embedded/local store if needed; check an S3 bucket's versioning
@@ -122,17 +143,45 @@ class Workspace:
         with contextlib.suppress(NbvcError):  # unreachable or unversioned yet: push asks again
             ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir))
 
-    def update_settings(self, values: dict[str, Any]) -> config.Settings:
-        """Persist settings to ``.nbvc/config.toml`` (credentials are never written)."""
+    def update_settings(self, values: dict[str, Any], *, check_remote: bool = True) -> config.Settings:
+        """Persist settings to ``.nbvc/config.toml`` (credentials are never written).
+
+        A new place (remote or workspace prefix, e.g. from the embedded
+        store to S3, or a new user) carries the history: every version this workspace
+        holds is made local first (downloaded from the old place where only the bucket
+        had it), then all are pending again, so the next push brings them to the new
+        place in order, once. If the old place cannot give them, nothing changes."""
         path = self.nbvc_dir / config.CONFIG_FILE
-        merged = {**config.read_toml(path), **{k: v for k, v in values.items() if v is not None}}
-        merged = {k: v for k, v in merged.items() if v != ""}
+        saved = config.read_toml(path)
+        given = {k: v for k, v in values.items() if v is not None}
+        old_user = saved.get("user")
+        if given.get("user") and given["user"] != old_user:  # prefixes derived from the old user
+            for name, top in (("workspace_prefix", "workspace"), ("published_prefix", "published")):
+                if name not in given and saved.get(name) == normalize_prefix(f"{top}/{old_user}"):
+                    del saved[name]  # follows the new user
+        merged = {k: v for k, v in {**saved, **given}.items() if v != ""}
         config.finish(merged)  # validate before writing
+        new = config.resolve(self.nbvc_dir, self.overrides, saved=merged)
+        moving = _place(new) != _place(self.settings)
+        if moving:
+            self._hold_every_version()  # from the old place, before leaving it
         config.write_toml(path, merged)
-        self.settings = config.resolve(self.nbvc_dir, self.overrides)
+        self.settings = new
+        self.pin_identity()
         self.__dict__.pop("store", None)
-        self.prepare_remote()
+        if moving:
+            self.index.forget_remote()
+        self.prepare_remote(check_remote)
         return self.settings
+
+    def _hold_every_version(self) -> None:
+        """Make every pushed version of this workspace's history local (verified)."""
+        from .remote_versions import complete
+
+        complete(self)  # versions fetch listed without reading their metadata
+        for row in self.index.pushed_saves():
+            if not self.objects.has(row["sha256"]):
+                self.version_bytes(row)
 
     @cached_property
     def index(self) -> Index:

@@ -229,6 +229,13 @@ def test_remote_set_refuses_a_malformed_url(ws: Path) -> None:
     assert "bucket/with/path" not in (ws / ".nbvc" / "config.toml").read_text()
 
 
+@pytest.mark.parametrize("name", ["Bad_Bucket!!", "ab", "-leading-hyphen", "with space"])
+def test_remote_set_refuses_what_cannot_name_a_bucket(ws: Path, name: str) -> None:
+    result = run_nbvc("remote", "set", f"s3://{name}", cwd=ws)
+    assert result.returncode == 2 and "is not a bucket name" in result.stderr
+    assert name not in (ws / ".nbvc" / "config.toml").read_text()
+
+
 def test_doctor_passes_on_the_embedded_store(ws: Path) -> None:
     result = run_nbvc("doctor", "--json", cwd=ws, check=True)
     assert {c["name"]: c["status"] for c in json.loads(result.stdout)}["versioning"] == "ok"
@@ -268,7 +275,7 @@ def test_doctor_reports_a_missing_bucket(tmp_path: Path, moto_server) -> None:
 def test_doctor_reports_an_unreachable_endpoint(tmp_path: Path) -> None:
     from .s3server import free_port
 
-    run_nbvc("init", "--remote", "s3://b", "--endpoint-url", f"http://127.0.0.1:{free_port()}",
+    run_nbvc("init", "--remote", "s3://unreachable", "--endpoint-url", f"http://127.0.0.1:{free_port()}",
              cwd=tmp_path, check=True)
     result = run_nbvc("doctor", "--json", cwd=tmp_path, env={"NBVC_RETRIES": "1"})
     checks = {c["name"]: c for c in json.loads(result.stdout)}

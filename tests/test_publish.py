@@ -105,6 +105,8 @@ def test_refs_resolve_version_id_hash_prefix_latest_and_back(ws: Workspace) -> N
     history = ws.log(str(nb))
     assert resolve_ref(ws, "nb.ipynb", "latest")["uid"] == history[0]["uid"]
     assert resolve_ref(ws, "nb.ipynb", "~2")["uid"] == history[2]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", "latest~2")["uid"] == history[2]["uid"]
+    assert resolve_ref(ws, "nb.ipynb", "latest~0")["uid"] == history[0]["uid"]
     assert resolve_ref(ws, "nb.ipynb", history[1]["version_id"])["uid"] == history[1]["uid"]
     assert resolve_ref(ws, "nb.ipynb", history[1]["sha256"][:7])["uid"] == history[1]["uid"]
 
@@ -115,6 +117,12 @@ def test_unknown_refs_fail_and_list_candidates(ws: Workspace, ref: str) -> None:
     with pytest.raises(UnknownRef) as caught:
         resolve_ref(ws, "nb.ipynb", ref)
     assert caught.value.hint or "goes back past" in caught.value.message
+
+
+def test_a_ref_the_shell_expanded_says_so(ws: Workspace) -> None:
+    three_versions(ws)
+    answer = run_nbvc("show", "nb.ipynb", "--version", str(ws.root), cwd=ws.root)  # what `~0` becomes
+    assert answer.returncode == 2 and "the shell expanded" in answer.stderr and "latest~N" in answer.stderr
 
 
 def test_a_version_of_another_notebook_is_named_as_such(ws: Workspace) -> None:

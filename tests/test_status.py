@@ -283,3 +283,16 @@ def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Wo
     writer.join(10)
     reader.join(10)
     assert seen == [before]
+
+
+def test_status_of_a_notebook_that_does_not_exist_is_a_one_line_error(ws: Workspace) -> None:
+    from .conftest import run_nbvc
+
+    answer = run_nbvc("status", "nosuch.ipynb", cwd=ws.root)
+    assert answer.returncode == 3 and "nosuch.ipynb: no such notebook" in answer.stderr
+    assert "unexpected" not in answer.stderr
+    write_notebook(ws.root / "gone.ipynb", "x")
+    ws.save()
+    (ws.root / "gone.ipynb").unlink()
+    rows = status(ws, [str(ws.root / "gone.ipynb")])
+    assert [(r.path, r.state) for r in rows] == [("gone.ipynb", "deleted")]

@@ -129,6 +129,28 @@ def test_dry_run_sends_and_records_nothing(ws: Workspace) -> None:
     assert [o.status for o in report.outcomes] == ["would-upload"]
     assert ws.index.last_save("a.ipynb") is None
     assert bucket_versions(ws, "a.ipynb") == []
+    assert report.summary()["would_upload"] == 1
+
+
+def test_dry_run_text_and_json_give_the_same_count(ws: Workspace) -> None:
+    write_notebook(ws.root / "a.ipynb", "1")
+    write_notebook(ws.root / "b.ipynb", "2")
+    text = run_nbvc("push", "--dry-run", cwd=ws.root, check=True).stdout
+    data = json.loads(run_nbvc("push", "--dry-run", "--json", cwd=ws.root, check=True).stdout)
+    assert "dry run: 2 would upload" in text and data["would_upload"] == 2
+
+
+def test_conflicts_are_counted_per_notebook(ws: Workspace, other: Workspace) -> None:
+    write_notebook(ws.root / "a.ipynb", "base")
+    sync.push(ws)
+    sync.pull(other)
+    write_notebook(other.root / "a.ipynb", "theirs")
+    sync.push(other)
+    for text in ("mine 1", "mine 2", "mine 3"):
+        write_notebook(ws.root / "a.ipynb", text)
+        ws.save()
+    report = sync.push(ws)
+    assert report.count("conflict") == 3 and report.summary()["conflicts"] == 1
 
 
 def land_a_second_save_unrecorded(ws: Workspace) -> None:

@@ -7,6 +7,7 @@ the embedded store inside ``.nbvc/store``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,11 @@ class RemoteSpec:
     location: str
 
 
+#: S3's rules for bucket names, widened to what older buckets and S3-compatible servers
+#: accept (capitals, underscores); anything else cannot name a bucket
+BUCKET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+
+
 def parse_remote(remote: str, nbvc_dir: Path | None = None) -> RemoteSpec:
     """Understand a remote URL; the embedded store when it is empty."""
     if not remote:
@@ -58,6 +64,12 @@ def parse_remote(remote: str, nbvc_dir: Path | None = None) -> RemoteSpec:
             raise ConfigError(
                 f"remote {remote!r} must be s3://BUCKET",
                 hint="key prefixes are set with workspace_prefix / published_prefix",
+            )
+        if not BUCKET_NAME.fullmatch(bucket):
+            raise ConfigError(
+                f"remote {remote!r}: {bucket!r} is not a bucket name",
+                hint="3-63 letters, digits, dots and hyphens (underscores and capitals only "
+                     "for old buckets), starting and ending with a letter or digit",
             )
         return RemoteSpec("s3", bucket)
     for scheme in ("local://", "file://"):

@@ -1,0 +1,56 @@
+"""The workspace's history: versions of every notebook, newest first, filtered."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from .errors import RemoteError, UsageError
+from .remote_versions import UNKNOWN, iso
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+SPAN = re.compile(r"(\d+)\s*(m|min|h|d|w)")
+UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str, now: datetime | None = None) -> str:
+    """``--since``: an ISO date or time (local time unless it names a zone), or a span
+    back from now (``30m``, ``3h``, ``2d``, ``1w``); returns an index timestamp."""
+    now = now or datetime.now(timezone.utc)
+    span = SPAN.fullmatch(text.strip().lower())
+    if span:
+        return iso(now - timedelta(**{UNITS[span.group(2)]: int(span.group(1))}))
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--since {text!r}: not a date, time or span",
+                         hint="e.g. 2026-12-01, 2026-12-01T09:30, 3h, 2d, 1w") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the user's local time
+    return iso(moment)
+
+
+def workspace_log(workspace: Workspace, path: str | None = None, limit: int | None = None,
+                  since: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
+    """Version records (as ``log --json`` documents them), newest first: of every
+    notebook, or of ``path``. Versions fetched without their metadata are described
+    first where the bucket answers; offline they show without a hash."""
+    from .records import version_record
+
+    rel = workspace.relpath(path) if path is not None else None
+    index = workspace.index
+    after = parse_since(since) if since else None
+    rows = index.workspace_history(limit, after, author, rel)
+    sketched = sorted({r["path"] for r in rows if r["sha256"] == UNKNOWN and r["kind"] == "save"})
+    if sketched:
+        try:
+            for name in sketched:
+                workspace.complete_history(name)
+        except RemoteError:
+            pass
+        else:
+            rows = index.workspace_history(limit, after, author, rel)
+    return [version_record(r) for r in rows]

@@ -1,0 +1,51 @@
+"""The bucket is the truth: fetch records every listed version, whoever wrote it, and
+"latest" is the bucket's latest. Against the real S3 server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbvc import sync
+from nbvc.versions import show
+from nbvc.workspace import Workspace
+
+from .conftest import run_nbvc, s3_client, write_notebook
+from .test_sync import new_workspace, source_of
+
+
+def two_versions(ws: Workspace) -> list[str]:
+    for text in ("v1", "v2"):
+        write_notebook(ws.root / "a.ipynb", text)
+        sync.push(ws)
+    return [r["version_id"] for r in reversed(ws.log(str(ws.root / "a.ipynb")))]
+
+
+def test_a_copyobject_restore_is_fetched_as_the_latest_and_pull_takes_it(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    ws = new_workspace(tmp_path / "a", bucket_url, moto_server.url)
+    v1, _v2 = two_versions(ws)
+    bucket, key = bucket_url[len("s3://"):], ws.key("a.ipynb")
+    copied = s3_client(moto_server.url).copy_object(  # how AWS documents restoring a version
+        Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": key, "VersionId": v1})["VersionId"]
+    report = sync.fetch(ws)
+    assert report.learned == 1
+    newest = ws.log(str(ws.root / "a.ipynb"))[0]
+    assert newest["version_id"] == copied
+    row, data = show(ws, str(ws.root / "a.ipynb"))
+    assert row["version_id"] == copied and source_of(data) == "v1"
+    pulled = run_nbvc("pull", cwd=ws.root)
+    assert pulled.returncode == 0, pulled.stderr
+    assert source_of((ws.root / "a.ipynb").read_text()) == "v1"
+    assert run_nbvc("pull", cwd=ws.root).returncode == 0
+
+
+def test_a_recorded_versionid_the_bucket_does_not_have_is_corrected_by_fetch(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    ws = new_workspace(tmp_path / "a", bucket_url, moto_server.url)
+    _v1, v2 = two_versions(ws)
+    with ws.index.transaction():  # as if the PUT had been answered with a wrong VersionId
+        ws.index.conn.execute("UPDATE saves SET version_id='no-such-version' WHERE version_id=?", [v2])
+    report = sync.fetch(ws)
+    assert report.learned == 0 and report.adopted == 1
+    assert [r["version_id"] for r in ws.log(str(ws.root / "a.ipynb"))][0] == v2
+    assert run_nbvc("pull", cwd=ws.root).returncode == 0
