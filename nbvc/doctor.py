@@ -118,7 +118,7 @@ def _remote(workspace: Workspace) -> list[Check]:
     except NbvcError as exc:
         return [Check("remote", "fail", exc.message,
                       exc.hint or "check 'nbvc remote show' and the endpoint")]
-    checks = [Check("remote", "ok", f"{store.display_url()} reachable")]
+    checks = [Check("remote", "ok", f"{store.display_url()} reachable"), _agreement(workspace)]
     if status == "Enabled":
         checks.append(Check("versioning", "ok", "Enabled"))
         checks.append(_conditional_writes(workspace))
@@ -129,6 +129,32 @@ def _remote(workspace: Workspace) -> list[Check]:
             "--versioning-configuration Status=Enabled",
         ))
     return checks
+
+
+def _differences(workspace: Workspace) -> tuple[int, list[dict]]:
+    """(versions listed in the bucket that the index lacks, index rows naming versions
+    the bucket lacks), under the workspace prefix."""
+    listed = {(v.key, v.version_id)
+              for v in workspace.store.list_versions(workspace.settings.workspace_prefix + "/")
+              if v.key.endswith(".ipynb")}
+    recorded = workspace.index.recorded_versions()
+    known = {(r["key"], r["version_id"]) for r in recorded}
+    return len(listed - known), [r for r in recorded if (r["key"], r["version_id"]) not in listed]
+
+
+def _agreement(workspace: Workspace) -> Check:
+    """The index against a listing of the bucket: the bucket is the truth."""
+    try:
+        unknown, missing = _differences(workspace)
+    except NbvcError as exc:
+        return Check("index vs bucket", "warn", f"could not list the bucket: {exc.message}")
+    if not unknown and not missing:
+        return Check("index vs bucket", "ok", "every version in the bucket is in the index, "
+                                              "and every recorded one is in the bucket")
+    parts = [f"{unknown} version(s) in the bucket not in the index"] if unknown else []
+    if missing:
+        parts.append(f"{len(missing)} recorded version(s) not in the bucket")
+    return Check("index vs bucket", "warn", "; ".join(parts), "run 'nbvc doctor --repair'")
 
 
 def repair(workspace: Workspace) -> list[Check]:
@@ -144,11 +170,26 @@ def repair(workspace: Workspace) -> list[Check]:
     try:
         report = fetch(workspace, full=True)  # a rebuild reads every version's metadata
         found.append(Check("fetch", "ok", f"{report.listed} remote versions, {report.learned} relearned"))
+        found.append(_agree(workspace))
     except NbvcError as exc:
         found.append(Check("fetch", "warn", f"history not rebuilt from the remote: {exc.message}",
                            exc.hint or ""))
     found.append(_refill_objects(workspace))
     return found
+
+
+def _agree(workspace: Workspace) -> Check:
+    """After fetch recorded what the bucket has: versions recorded but not in the bucket
+    (deleted there, or a wrong VersionId) are pending again where their bytes are here
+    (push sends them); nothing unpushed is touched."""
+    _unknown, missing = _differences(workspace)
+    if not missing:
+        return Check("index vs bucket", "ok", "agree")
+    workspace.index.forget_versions([r["id"] for r in missing])
+    held = sum(r["kind"] == "save" and workspace.objects.has(r["sha256"]) for r in missing)
+    return Check("index vs bucket", "warn",
+                 f"{len(missing)} recorded version(s) were not in the bucket: {held} will be "
+                 "pushed again", "run 'nbvc push'")
 
 
 def _repair_index(workspace: Workspace) -> Check:

@@ -206,7 +206,9 @@ LOG_COLUMNS = (
 
 
 #: a known path without a stat cache: (mtime_ns, size, inode, clean, ahead)
-NO_STAT: tuple[Any, ...] = (None, None, None, None, False)
+#: the last field of a status row: where the remote's latest (as last fetched) stands
+REMOTE_SAME, REMOTE_AHEAD, REMOTE_DELETED = 0, 1, 2
+NO_STAT: tuple[Any, ...] = (None, None, None, None, REMOTE_SAME)
 
 
 class Index:
@@ -432,8 +434,9 @@ class Index:
     def status_rows(self) -> dict[str, tuple[Any, ...]]:
         """Per known path, in one read transaction: its stat cache (mtime_ns, size,
         inode), whether the cached hash equals the base (see :meth:`base`; None without
-        a stat cache or a base), and whether the remote's latest (as last fetched) is
-        ahead of the head. Tuples: status reads this for every notebook on each call.
+        a stat cache or a base), and where the remote's latest (as last fetched) stands
+        against the head: :data:`REMOTE_SAME`, :data:`REMOTE_AHEAD` or
+        :data:`REMOTE_DELETED`. Tuples: status reads this for every notebook on each call.
 
         Plain scans rather than one query joining the four tables: each join is two
         b-tree searches per notebook (10,000 notebooks: 59 ms joined, 34 ms so)."""
@@ -453,13 +456,12 @@ class Index:
             " FROM stat_cache c WHERE c.base IS NULL")
         for path, mtime_ns, size, inode, clean in stats:
             if path in rows:
-                rows[path] = (mtime_ns, size, inode, clean, False)
-        for (path,) in conn.execute(
-                "SELECT r.path FROM remote_latest r LEFT JOIN heads h ON h.path = r.path"
-                " WHERE r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"
-                "   AND NOT (r.deleted AND h.path IS NULL)"):
+                rows[path] = (mtime_ns, size, inode, clean, REMOTE_SAME)
+        for path, deleted in conn.execute(
+                "SELECT r.path, r.deleted FROM remote_latest r LEFT JOIN heads h ON h.path = r.path"
+                " WHERE r.version_id IS NOT NULL AND r.version_id IS NOT h.version_id"):
             if path in rows:
-                rows[path] = (*rows[path][:4], True)
+                rows[path] = (*rows[path][:4], REMOTE_DELETED if deleted else REMOTE_AHEAD)
         return rows
 
     def generation(self) -> tuple[str, int]:
@@ -533,14 +535,16 @@ class Index:
     def mark_pushed(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
         """Record that saves are in the bucket and that the remote now stands there:
         (uid, path, key, version_id, etag, when) tuples, in one transaction and in
-        order (a notebook's head ends at its newest)."""
+        order (a notebook's head ends at its newest). A save whose notebook was renamed
+        while it was uploading sets no head: its key is the old name's."""
         with self.transaction():
             for uid, path, key, version_id, etag, when in landed:
                 self.conn.execute(
                     "UPDATE saves SET key=?, version_id=?, etag=?, pushed_at=? WHERE uid=?",
-                    (key, version_id, etag, when, uid),
-                )
-                self._set_head(path, key, version_id, etag, when)
+                    (key, version_id, etag, when, uid))
+                now = self.conn.execute("SELECT path FROM saves WHERE uid=?", (uid,)).fetchall()
+                if now == [(path,)]:
+                    self._set_head(path, key, version_id, etag, when)
 
     def pushed_saves(self) -> list[dict[str, Any]]:
         """Every save that is in the bucket (its key and VersionId known), oldest first."""
@@ -558,6 +562,28 @@ class Index:
                 self.conn.execute(f"DELETE FROM {table}")
             return self.conn.execute(
                 "SELECT count(*) FROM saves WHERE kind='save' AND version_id IS NULL").fetchone()[0]
+
+    def recorded_versions(self) -> list[dict[str, Any]]:
+        """Every row that names a version in the bucket (saves and delete markers)."""
+        return self.rows("SELECT id, path, kind, sha256, key, version_id FROM saves "
+                         "WHERE version_id IS NOT NULL")
+
+    def forget_versions(self, ids: list[int]) -> None:
+        """Rows naming versions the bucket does not have: saves are pending again (push
+        sends them on top of the bucket's latest, as last fetched), delete markers go."""
+        with self.transaction():
+            paths = set()
+            for row_id in ids:
+                paths.update(p for (p,) in self.conn.execute("SELECT path FROM saves WHERE id=?", [row_id]))
+                self.conn.execute("DELETE FROM saves WHERE id=? AND kind='delete'", [row_id])
+                self.conn.execute("UPDATE saves SET key=NULL, version_id=NULL, etag=NULL, "
+                                  "pushed_at=NULL WHERE id=?", [row_id])
+            for path in paths:
+                self.conn.execute("DELETE FROM heads WHERE path=?", [path])
+                self.conn.execute(
+                    "INSERT INTO heads (path, key, version_id, etag, seen_at) "
+                    "SELECT path, key, version_id, etag, fetched_at FROM remote_latest "
+                    "WHERE path=? AND deleted = 0", [path])
 
     def shelve_pending(self, path: str) -> int:
         """Keep a notebook's unpushed saves in its history but never push them (the

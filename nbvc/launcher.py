@@ -31,7 +31,7 @@ UNUSED_FORMAT_CHECKERS = ("rfc3987", "rfc3987_syntax", "rfc3986_validator", "rfc
                           "isoduration", "fqdn", "idna", "webcolors", "jsonpointer", "uri_template")
 
 STATE_COLOURS = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
-                 "conflict": "31", "deleted": "31"}
+                 "remote-only": "35", "remote-deleted": "31", "conflict": "31", "deleted": "31"}
 
 
 def main() -> None:

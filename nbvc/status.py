@@ -17,7 +17,7 @@ import os
 from collections import namedtuple
 
 from .errors import NotFound
-from .index import Index
+from .index import NO_STAT, REMOTE_AHEAD, REMOTE_DELETED, Index
 from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, scan_tree
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (start-up)
@@ -27,13 +27,14 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 #: bumped when the cache's layout changes: an older cache is then ignored
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FILE = "status.cache"
 
 
 class NotebookStatus(namedtuple("NotebookStatus", "path state pending detail", defaults=(0, ""))):
     """One notebook: its path and state (new | modified | pending | remote-ahead |
-    conflict | deleted | clean), and how many of its saves wait for push."""
+    conflict | deleted | remote-only | remote-deleted | clean), and how many of its
+    saves wait for push."""
 
     __slots__ = ()
 
@@ -109,17 +110,21 @@ def _compare(index: Index, root: str, on_disk: dict[str, Any], known: dict[str, 
     stat it here) and of the ``tracked`` ones, against the index's ``known`` rows."""
     result = []
     for rel in sorted(on_disk.keys() | tracked):
-        row = known.get(rel)
-        state = (_working_state(index, rel, os.path.join(root, rel), on_disk[rel], row)
-                 if rel in on_disk else "deleted")
-        ahead = bool(row and row[4])
-        count = pending.get(rel, 0)
-        if ahead and (count or state == "modified"):
-            state = "conflict"
-        elif ahead and state == "clean":
-            state = "remote-ahead"
-        elif state == "clean" and count:
-            state = "pending"
+        row = known.get(rel) or NO_STAT
+        remote, count = row[4], pending.get(rel, 0)
+        if rel not in on_disk:  # never written here (a fetched notebook), or gone from here
+            state = ("clean" if remote == REMOTE_DELETED
+                     else "deleted" if row[0] is not None or count else "remote-only")
+        else:
+            state = _working_state(index, rel, os.path.join(root, rel), on_disk[rel], row)
+            if remote == REMOTE_DELETED:
+                state = "remote-deleted"
+            elif remote == REMOTE_AHEAD and (count or state == "modified"):
+                state = "conflict"
+            elif remote == REMOTE_AHEAD and state == "clean":
+                state = "remote-ahead"
+            elif state == "clean" and count:
+                state = "pending"
         result.append(NotebookStatus(rel, state, count))
     return result
 

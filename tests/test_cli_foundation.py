@@ -249,7 +249,7 @@ def test_init_with_an_s3_remote_and_doctor_against_the_real_server(
     checks = json.loads(run_nbvc("doctor", "--json", cwd=tmp_path, check=True).stdout)
     assert {c["name"]: c["status"] for c in checks} == {
         "config": "ok", "index": "ok", "local objects": "ok", "credentials": "ok",
-        "remote": "ok", "versioning": "ok", "conditional writes": "ok",
+        "remote": "ok", "index vs bucket": "ok", "versioning": "ok", "conditional writes": "ok",
     }
 
 

@@ -49,3 +49,32 @@ def test_a_recorded_versionid_the_bucket_does_not_have_is_corrected_by_fetch(
     assert report.learned == 0 and report.adopted == 1
     assert [r["version_id"] for r in ws.log(str(ws.root / "a.ipynb"))][0] == v2
     assert run_nbvc("pull", cwd=ws.root).returncode == 0
+
+
+def doctor_checks(root: Path, *args: str) -> dict[str, dict]:
+    import json
+
+    answer = run_nbvc("doctor", "--json", *args, cwd=root)
+    return {c["name"]: c for c in json.loads(answer.stdout)}
+
+
+def test_doctor_compares_the_index_with_the_bucket_and_repair_makes_them_agree(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    ws = new_workspace(tmp_path / "a", bucket_url, moto_server.url)
+    other = new_workspace(tmp_path / "b", bucket_url, moto_server.url, host="desktop")
+    v1, v2 = two_versions(ws)
+    assert doctor_checks(ws.root)["index vs bucket"]["status"] == "ok"
+    write_notebook(other.root / "theirs.ipynb", "pushed elsewhere")
+    sync.push(other)
+    bucket = bucket_url[len("s3://"):]
+    s3_client(moto_server.url).delete_object(Bucket=bucket, Key=ws.key("a.ipynb"), VersionId=v2)
+    found = doctor_checks(ws.root)["index vs bucket"]
+    assert found["status"] == "warn"
+    assert "1 version(s) in the bucket not in the index" in found["detail"]
+    assert "1 recorded version(s) not in the bucket" in found["detail"]
+    repaired = doctor_checks(ws.root, "--repair")
+    assert repaired["index vs bucket"]["status"] == "warn" and "1 will be pushed" in repaired[
+        "index vs bucket"]["detail"]
+    assert sync.push(ws).count("uploaded") == 1  # v2's bytes back in the bucket, as a new version
+    assert doctor_checks(ws.root)["index vs bucket"]["status"] == "ok"
+    assert v1 in [r["version_id"] for r in ws.log(str(ws.root / "a.ipynb"))]

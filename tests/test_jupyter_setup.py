@@ -257,7 +257,7 @@ def test_an_upload_conflict_is_reported_per_notebook_and_resolved_over_rest(
     wait_until(lambda: versions(client, bucket, f"workspace/kylek/other-{keep}.ipynb"),
                what="other notebooks to keep uploading")
     info = jupyter.api("GET", "/api/nbvc").json()
-    assert info["conflicts"] == 1, info
+    assert info["conflicts"] == 1, info["notebooks"]
     answer = jupyter.api("POST", f"/api/nbvc/resolve/{path}", json={"keep": keep})
     assert answer.status_code == 200, answer.text
     latest = body(client, bucket, key)

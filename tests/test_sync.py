@@ -416,11 +416,14 @@ def test_status_reports_every_state(ws: Workspace, other: Workspace) -> None:
     write_notebook(ws.root / "gone.ipynb", "g")
     write_notebook(ws.root / "ahead.ipynb", "a")
     write_notebook(ws.root / "conflict.ipynb", "x")
+    write_notebook(ws.root / "doomed.ipynb", "d")
     sync.push(ws)
     sync.pull(other)
     for name in ("ahead", "conflict"):
         write_notebook(other.root / f"{name}.ipynb", "other machine")
+    write_notebook(other.root / "theirs.ipynb", "only on the remote for ws")
     sync.push(other)
+    other.store.delete(other.key("doomed.ipynb"))
     write_notebook(ws.root / "modified.ipynb", "m2")
     write_notebook(ws.root / "pending.ipynb", "p")
     ws.save([str(ws.root / "pending.ipynb")])
@@ -433,7 +436,7 @@ def test_status_reports_every_state(ws: Workspace, other: Workspace) -> None:
     assert states == {
         "clean.ipynb": "clean", "modified.ipynb": "modified", "gone.ipynb": "deleted",
         "ahead.ipynb": "remote-ahead", "conflict.ipynb": "conflict", "pending.ipynb": "pending",
-        "new.ipynb": "new",
+        "new.ipynb": "new", "theirs.ipynb": "remote-only", "doomed.ipynb": "remote-deleted",
     }
 
 
