@@ -6,13 +6,28 @@ import os
 import secrets
 from pathlib import Path
 
+from .keys import UnsafeKey
+
 TEMP_PREFIX = ".nbvc-"
 
 
-def write_atomic(dest: Path, data: bytes) -> None:
+def check_inside(dest: Path, root: Path) -> None:
+    """Refuse a destination whose real path leaves ``root``: a folder on the way (or the
+    file itself) is a symlink leading out of the workspace."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(dest)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UnsafeKey(f"{dest.relative_to(root) if dest.is_relative_to(root) else dest}: "
+                        "a symlink on the way leads outside the workspace; not written")
+
+
+def write_atomic(dest: Path, data: bytes, inside: Path | None = None) -> None:
     """Replace ``dest`` with ``data`` in one rename: a reader sees the old bytes or the
     new, never part. The file keeps its mode; a new file gets the mode any program's
-    new file gets (0666 less the umask), not a temp file's 0600."""
+    new file gets (0666 less the umask), not a temp file's 0600. ``inside``: the
+    workspace root the real path must stay in (checked before anything is created)."""
+    if inside is not None:
+        check_inside(dest, inside)
     try:
         mode: int | None = dest.stat().st_mode & 0o7777
     except FileNotFoundError:

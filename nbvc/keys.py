@@ -11,6 +11,9 @@ from .errors import ConfigError, UsageError
 
 MAX_KEY_BYTES = 1024
 SUFFIX = ".ipynb"
+#: folders of nbvc (its index and objects) and of Jupyter (its checkpoints): no key
+#: from the bucket is ever written into them
+OWN_FOLDERS = frozenset({".nbvc", ".ipynb_checkpoints"})
 
 
 class UnsafeKey(UsageError):
@@ -37,6 +40,8 @@ def check_relpath(relpath: str) -> str:
     for segment in relpath.split("/"):
         if segment in ("", ".", ".."):
             raise UnsafeKey(f"path has an empty, '.' or '..' segment: {relpath!r}")
+        if segment in OWN_FOLDERS:
+            raise UnsafeKey(f"path inside nbvc's or Jupyter's own folder ({segment}): {relpath!r}")
     return relpath
 
 

@@ -77,7 +77,7 @@ def skip_collection_at_exit() -> None:
 @contextmanager
 def errors_reported(debug: bool) -> Iterator[None]:
     """Errors a user can cause or fix: one line on stderr (plus a hint) and the exit
-    code of their class; no traceback unless ``debug``."""
+    code of their class; ``debug`` prints the traceback first and keeps the code."""
     try:
         yield
     except KeyboardInterrupt:
@@ -87,8 +87,10 @@ def errors_reported(debug: bool) -> Iterator[None]:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as exc:
-        if debug:
-            raise
+        if debug:  # the traceback too; the exit code stays the one documented
+            import traceback
+
+            traceback.print_exc()
         if isinstance(exc, NbvcError):
             message, hint, code = exc.message, exc.hint, exc.exit_code
         elif isinstance(exc, PermissionError):

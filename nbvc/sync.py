@@ -566,7 +566,10 @@ def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None
     index = workspace.index
     for rel, version in latest.items():
         path = workspace.abspath(rel)
-        if version.is_delete_marker or index.head(rel) is not None or not path.is_file():
+        try:
+            if version.is_delete_marker or index.head(rel) is not None or not path.is_file():
+                continue
+        except OSError:  # a name this file system cannot hold: pull reports it
             continue
         row = index.one("SELECT sha256 FROM saves WHERE key=? AND version_id=?",
                         [version.key, version.version_id])
@@ -623,7 +626,16 @@ def pull(
             raise NbvcError("--version needs exactly one notebook")
         outcomes = [PullOutcome(k, "refused", detail="unsafe key, never written") for k in fetched.refused]
         for rel in targets:
-            outcomes.append(_pull_one(workspace, rel, version, force, strategy))
+            try:
+                outcomes.append(_pull_one(workspace, rel, version, force, strategy))
+            except UnsafeKey as exc:  # one notebook that cannot be written stops no other
+                outcomes.append(PullOutcome(rel, "refused", detail=exc.message))
+            except NbvcError as exc:
+                if version is not None:
+                    raise
+                outcomes.append(PullOutcome(rel, "failed", detail=exc.message))
+            except OSError as exc:
+                outcomes.append(PullOutcome(rel, "failed", detail=f"cannot write it: {exc.strerror}"))
     return fetched, outcomes
 
 
@@ -708,7 +720,7 @@ def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: 
     validate_bytes(rel, result.data)
     digest = digest_bytes(result.data)
     workspace.objects.ingest_bytes(result.data, digest)
-    write_atomic(workspace.abspath(rel), result.data)
+    write_atomic(workspace.abspath(rel), result.data, inside=workspace.root)
     last = index.last_save(rel)
     row = index.insert_save({
         "uid": new_uid(), "path": rel, "sha256": digest.sha256, "md5": digest.md5,

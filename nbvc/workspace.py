@@ -404,7 +404,7 @@ class Workspace:
         """Write a version's bytes over the working file: verified, then renamed in."""
         from .files import write_atomic
 
-        write_atomic(self.abspath(rel), self.version_bytes(row))
+        write_atomic(self.abspath(rel), self.version_bytes(row), inside=self.root)
 
     # -- history ---------------------------------------------------------------
 

@@ -209,9 +209,10 @@ def test_commands_outside_a_workspace_say_how_to_start(tmp_path: Path) -> None:
     assert "not an nbvc workspace" in result.stderr and "nbvc init" in result.stderr
 
 
-def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
+def test_debug_flag_shows_the_traceback_and_keeps_the_exit_code(tmp_path: Path) -> None:
     result = run_nbvc("--debug", "log", "a.ipynb", cwd=tmp_path)
-    assert result.returncode != 0 and "Traceback" in result.stderr
+    assert result.returncode == 6 and "Traceback" in result.stderr
+    assert "not an nbvc workspace" in result.stderr.splitlines()[-2]
 
 
 def test_remote_set_and_show(ws: Path) -> None:

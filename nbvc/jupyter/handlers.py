@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import posixpath
-import tempfile
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -31,6 +29,7 @@ from ..errors import (
     UsageError,
     WorkspaceError,
 )
+from ..files import check_inside, write_atomic
 from ..keys import UnsafeKey, check_relpath
 from ..notebook import SUFFIX, digest_bytes, validate_bytes
 from ..publish import publish
@@ -244,13 +243,10 @@ class CloneHandler(NbvcHandler):
         if not overwrite:
             target = free_name(workspace.root, target)
         dest = workspace.root / target
+        check_inside(dest, workspace.root)  # before anything is written
         if dest.exists():
             workspace.preserve(target, "saved by nbvc before clone overwrote it")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".nbvc-clone-")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, dest)
+        write_atomic(dest, data, inside=workspace.root)
         archive.record(str(dest), f"cloned from {key}" + (f"@{version}" if version else ""))
         return {"path": target, "key": key, "version_id": version,
                 "sha256": digest_bytes(data).sha256}
