@@ -6,8 +6,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from .errors import RemoteError, UsageError
-from .remote_versions import UNKNOWN, iso
+from .errors import UsageError
+from .remote_versions import iso
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -36,21 +36,11 @@ def parse_since(text: str, now: datetime | None = None) -> str:
 def workspace_log(workspace: Workspace, path: str | None = None, limit: int | None = None,
                   since: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
     """Version records (as ``log --json`` documents them), newest first: of every
-    notebook, or of ``path``. Versions fetched without their metadata are described
-    first where the bucket answers; offline they show without a hash."""
+    notebook, or of ``path``. Versions fetch listed without reading their metadata
+    show without a hash (``nbvc log PATH`` or ``nbvc fetch --full`` reads it): a
+    workspace's log asks the bucket nothing."""
     from .records import version_record
 
     rel = workspace.relpath(path) if path is not None else None
-    index = workspace.index
     after = parse_since(since) if since else None
-    rows = index.workspace_history(limit, after, author, rel)
-    sketched = sorted({r["path"] for r in rows if r["sha256"] == UNKNOWN and r["kind"] == "save"})
-    if sketched:
-        try:
-            for name in sketched:
-                workspace.complete_history(name)
-        except RemoteError:
-            pass
-        else:
-            rows = index.workspace_history(limit, after, author, rel)
-    return [version_record(r) for r in rows]
+    return [version_record(r) for r in workspace.index.workspace_history(limit, after, author, rel)]

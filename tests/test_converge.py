@@ -78,3 +78,17 @@ def test_doctor_compares_the_index_with_the_bucket_and_repair_makes_them_agree(
     assert sync.push(ws).count("uploaded") == 1  # v2's bytes back in the bucket, as a new version
     assert doctor_checks(ws.root)["index vs bucket"]["status"] == "ok"
     assert v1 in [r["version_id"] for r in ws.log(str(ws.root / "a.ipynb"))]
+
+
+def test_the_workspace_log_lists_fetched_versions_without_asking_the_bucket(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    import json
+
+    ws = new_workspace(tmp_path / "a", bucket_url, moto_server.url)
+    other = new_workspace(tmp_path / "b", bucket_url, moto_server.url, host="desktop")
+    two_versions(other)
+    sync.fetch(ws)  # the latest described; the older one listed only
+    records = json.loads(run_nbvc("log", "--json", cwd=ws.root, env={"NBVC_RETRIES": "1",
+                                  "NBVC_ENDPOINT_URL": "http://127.0.0.1:9"}).stdout)
+    assert [r["path"] for r in records] == ["a.ipynb", "a.ipynb"]
+    assert records[0]["short"] and records[1]["short"] is None  # offline: nothing was asked
