@@ -311,11 +311,11 @@ def log(
 
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
-    if path is not None and since is None and author is None:
-        print_log(path, limit, as_json)
-        return
     if limit is not None and limit < 0:
         raise UsageError("-n must be 0 or more")
+    if since is None and author is None:
+        print_log(path, limit, as_json)
+        return
     from .history import workspace_log
 
     records = workspace_log(workspace(), path, limit, since, author)
@@ -323,7 +323,7 @@ def log(
         emit_json(records)
         return
     if not records:
-        out.print("no versions" + (" match" if since or author else " recorded yet"))
+        out.print("no versions match")
         return
     rows = [[r["short"] or "-", when(r["saved_at"]), human_size(r["size"]), f"{r['author']}@{r['host']}",
              r["path"], (r["version_id"] or "not pushed") + {"delete": " (deleted)",

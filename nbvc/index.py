@@ -198,8 +198,8 @@ LOG_COLUMNS = (
     ("version id", """coalesce(version_id, 'not pushed')
                       || CASE kind WHEN 'delete' THEN ' (deleted)'
                                    WHEN 'shelved' THEN ' (shelved)' ELSE '' END
-                      || CASE WHEN version_id IN (SELECT source_version_id FROM publishes
-                                                  WHERE path=:path AND state='published')
+                      || CASE WHEN (key, version_id) IN (SELECT source_key, source_version_id
+                                                         FROM publishes WHERE state='published')
                               THEN ' published' ELSE '' END"""),
     ("message", "coalesce(message, '')"),
 )
@@ -354,15 +354,18 @@ class Index:
                + " ORDER BY saved_at DESC, id DESC LIMIT ?")
         return self.rows(sql, [*params, -1 if limit is None else limit])
 
-    def history_table(self, path: str, limit: int | None = None,
+    def history_table(self, path: str | None, limit: int | None = None,
                       styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
         """What ``nbvc log`` prints, newest first: a header and aligned lines, one column
-        per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions). SQLite formats,
-        measures and pads every cell, so 10,000 versions cost 10,000 Python strings, not
-        60,000 and a layout pass (~20 ms less for 10,000 versions). ``styles``: ANSI
-        codes that open and close the header line, then the first column."""
+        per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions); with no
+        ``path``, every notebook's versions and a path column. SQLite formats,
+        measures and pads every cell, so a log costs one Python string per line, not
+        one per cell and a layout pass. ``styles``: ANSI codes that open and close the
+        header line, then the first column."""
         head_on, head_off, first_on, first_off = styles
-        headers, exprs = zip(*LOG_COLUMNS, strict=True)
+        columns = LOG_COLUMNS if path is not None else (*LOG_COLUMNS[:4], ("path", "path"),
+                                                        *LOG_COLUMNS[4:])
+        headers, exprs = zip(*columns, strict=True)
         last = len(exprs) - 1
         cell = "%!-*s"  # a cell padded to a width given in characters ('!'), as length() counts
         pad = (cell + "  ") * last + "%s"
@@ -370,8 +373,9 @@ class Index:
         widths = ", ".join(f"max(length(:h{i}), max(length(c{i}))) AS w{i}" for i in range(last))
         header = ", ".join([f"w{i}, :h{i}" for i in range(last)] + [f":h{last}"])
         body = ", ".join([f"w{i}, c{i}" for i in range(last)] + [f"c{last}"])
+        where = "WHERE path=:path" if path is not None else ""
         sql = f"""
-            WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves WHERE path=:path
+            WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves {where}
                                     ORDER BY saved_at DESC, id DESC LIMIT :limit),
                  w AS (SELECT {widths} FROM r)
             SELECT line FROM (

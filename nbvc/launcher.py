@@ -4,7 +4,7 @@
 folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
 answered without importing typer and rich: importing typer and building its app
 costs ~0.05 s, as much as the query behind a log of 10,000 versions. Only the plain
-forms take the lane (``status [--json] [PATH...]``, ``log PATH [--json]``); anything
+forms take the lane (``status [--json] [PATH...]``, ``log [PATH] [--json]``); anything
 else, help included, goes to the typer app in :mod:`nbvc.cli`, which prints with the
 same functions. A whole-workspace status and log's table skip the workspace too (its
 config, pathlib, typing): they need only :mod:`nbvc.tree` and the index.
@@ -52,9 +52,9 @@ def run(args: list[str]) -> None:
     if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
         paths = [a for a in args[1:] if a != "--json"]
         print_status(paths or None, as_json="--json" in args)
-    elif args[:1] == ["log"] and len(plain := [a for a in args[1:] if a != "--json"]) == 1 \
-            and not plain[0].startswith("-"):
-        print_log(plain[0], None, as_json="--json" in args)
+    elif args[:1] == ["log"] and len(plain := [a for a in args[1:] if a != "--json"]) <= 1 \
+            and not any(a.startswith("-") for a in plain):
+        print_log(plain[0] if plain else None, None, as_json="--json" in args)
     else:
         from .cli import app_for
 
@@ -128,18 +128,25 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
     sys.stdout.write("".join(lines) or f"everything clean ({total} notebooks)\n")
 
 
-def print_log(path: str, limit: int | None, as_json: bool) -> None:
-    """``nbvc log``: a notebook's versions, newest first, as a table or JSON records.
-    The table needs only the index; the workspace (config, remote) is opened for JSON
-    records and for versions fetched without their metadata."""
+def print_log(path: str | None, limit: int | None, as_json: bool) -> None:
+    """``nbvc log``: a notebook's versions (no ``path``: every notebook's, with their
+    paths), newest first, as a table or JSON records. The table needs only the index;
+    a notebook's JSON records open the workspace (config, remote), and so do versions
+    fetched without their metadata, which a notebook's log describes first (the
+    workspace's log asks the bucket nothing)."""
     from .errors import NotFound
     from .index import Index
     from .tree import NBVC_DIR, find_root, relpath
 
     root = find_root()
-    rel = relpath(root, path)
+    rel = relpath(root, path) if path is not None else None
     index = Index(os.path.join(root, NBVC_DIR, "index.db"))
-    if as_json or index.has_sketches(rel):
+    if rel is None and as_json:
+        from .records import version_record
+
+        emit_json([version_record(r) for r in index.workspace_history(limit)])
+        return
+    if rel is not None and (as_json or index.has_sketches(rel)):
         from pathlib import Path
 
         from .workspace import Workspace
@@ -152,6 +159,9 @@ def print_log(path: str, limit: int | None, as_json: bool) -> None:
     styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
     lines = index.history_table(rel, limit, styles)
     if not lines:
+        if rel is None:
+            sys.stdout.write("no versions recorded yet\n")
+            return
         raise NotFound.no_versions(rel)
     sys.stdout.write("\n".join(lines) + "\n")
 

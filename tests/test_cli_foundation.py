@@ -109,7 +109,9 @@ def test_log_fast_lane_matches_the_full_command_line(ws: Path) -> None:
     run_nbvc("save", "a.ipynb", "-m", "first", cwd=ws, check=True)
     write_notebook(nb, "2")
     run_nbvc("save", "a.ipynb", cwd=ws, check=True)
-    for args in (("a.ipynb",), ("a.ipynb", "--json"), ("--json", "a.ipynb")):
+    write_notebook(ws / "b.ipynb", "other")
+    run_nbvc("save", "b.ipynb", cwd=ws, check=True)
+    for args in (("a.ipynb",), ("a.ipynb", "--json"), ("--json", "a.ipynb"), (), ("--json",)):
         lane = run_nbvc("log", *args, cwd=ws, check=True)
         full = run_nbvc("-C", str(ws), "log", *args, cwd=ws.parent, check=True)  # through typer
         assert lane.stdout == full.stdout, args
