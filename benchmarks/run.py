@@ -275,40 +275,57 @@ def log_vs_startup(bench: Bench, versions: int) -> None:
         bench.record(f"log, {versions} versions", tool, values)
 
 
-def fetch_vs_list(bench: Bench, versions: int) -> None:
-    """nbvc fetch of many remote versions into an empty index against listing them."""
+def remote_versions(bench: Bench, versions: int, notebooks: int) -> str:
+    """A bucket holding ``versions`` versions of ``notebooks`` notebooks in ten folders,
+    each as another nbvc workspace pushes it (with its metadata); returns its name."""
     import hashlib
     import uuid
 
     from nbvc.sync import save_metadata
 
     bucket = bench.bucket()
-    keys = max(1, versions // 100)  # 100 versions per notebook, whatever the scale
 
     def put(n: int) -> None:
-        """A version as another nbvc workspace pushes it: with its metadata."""
         body = json.dumps({"cells": [], "metadata": {"n": n}, "nbformat": 4, "nbformat_minor": 5})
         data = body.encode()
         row = {"sha256": hashlib.sha256(data).hexdigest(), "uid": uuid.uuid4().hex,
                "parent_uid": None, "saved_at": f"2026-11-27T00:00:{n % 60:02d}.{n:06d}+00:00",
                "author": "other", "host": "elsewhere", "message": None}
-        bench.client.put_object(Bucket=bucket, Key=f"workspace/bench/f{n % keys:03d}.ipynb", Body=data,
-                                Metadata=save_metadata(row))
+        key = f"workspace/bench/d{n % 10}/f{n % notebooks:05d}.ipynb"
+        bench.client.put_object(Bucket=bucket, Key=key, Body=data, Metadata=save_metadata(row))
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(put, range(versions)))
-    samples: dict[str, list[float]] = {"nbvc fetch": [], "aws s3api list-object-versions": []}
+    return bucket
+
+
+def fetch_vs_list(bench: Bench, versions: int, notebooks: int | None = None,
+                  scenario: str = "fetch") -> None:
+    """nbvc fetch of many remote versions into an empty index against listing them; with
+    the workspace's whole log after it, and fetch's peak memory."""
+    notebooks = notebooks or max(1, versions // 100)  # 100 versions per notebook by default
+    bucket = remote_versions(bench, versions, notebooks)
+    samples: dict[str, list[float]] = {"nbvc fetch": [], "aws s3api list-object-versions": [],
+                                       "nbvc log (workspace)": []}
+    peak = 0
     for run in range(bench.runs):
-        root = bench.work / f"fetch{run}"
+        root = bench.work / f"{scenario}{run}"
         root.mkdir()
         bench.run(nbvc("init", "--remote", f"s3://{bucket}", "--endpoint-url", bench.server.url,
                        "--user", "bench"), cwd=root)
-        samples["nbvc fetch"].append(bench.run(nbvc("fetch"), cwd=root)[0])
+        seconds, rss = bench.run(nbvc("fetch"), cwd=root)
+        samples["nbvc fetch"].append(seconds)
+        peak = max(peak, rss)
+        samples["nbvc log (workspace)"].append(bench.run(nbvc("log"), cwd=root)[0])
         if shutil.which("aws"):
             samples["aws s3api list-object-versions"].append(bench.run(
                 ["aws", "s3api", "list-object-versions", "--endpoint-url", bench.server.url,
                  "--bucket", bucket, "--prefix", "workspace/bench/"])[0])
+        shutil.rmtree(root)
+    name = f"{scenario}, {versions} remote versions" + (f" of {notebooks} notebooks" if scenario != "fetch"
+                                                       else "")
     for tool, values in samples.items():
-        bench.record(f"fetch, {versions} remote versions", tool, values)
+        bench.record(name, tool, values)
+    bench.facts[f"{name}: fetch peak RSS MB"] = round(peak / 1024, 1)
 
 
 def push_memory(bench: Bench, counts: tuple[int, ...]) -> None:
@@ -374,6 +391,7 @@ TARGETS: list[tuple[str, str, str, float, str]] = [
     ("log", "nbvc log", "nbvc --version", 1.5, "<= 1.5 x nbvc --version"),
     ("Jupyter save", "with nbvc hook", "without hook", 1.15, "<= 1.15 x without hook"),
     ("fetch", "nbvc fetch", "aws s3api list-object-versions", 1.5, "<= 1.5 x list-object-versions"),
+    ("scale", "nbvc fetch", "aws s3api list-object-versions", 1.5, "<= 1.5 x list-object-versions"),
 ]
 
 
@@ -451,10 +469,14 @@ def main() -> None:
                 "log": lambda: log_vs_startup(bench, 10_000),
                 "startup": lambda: startup_imports(bench),
                 "fetch": lambda: fetch_vs_list(bench, 500 if args.quick else 10_000),
+                # a big history: many notebooks with many versions each (only on request:
+                # filling the bucket takes minutes)
+                "scale": lambda: fetch_vs_list(bench, 2_000 if args.quick else 100_000,
+                                               200 if args.quick else 1_000, "scale"),
                 "jupyter": lambda: save_latency(bench),
                 "memory": lambda: push_memory(bench, (20, 80) if args.quick else (100, 1000)),
             }
-            chosen = [s for s in args.only.split(",") if s] or list(scenarios)
+            chosen = [s for s in args.only.split(",") if s] or [s for s in scenarios if s != "scale"]
             for name in chosen:
                 print(f"[{name}]", flush=True)
                 began = time.perf_counter()

@@ -13,7 +13,10 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +106,33 @@ class Uploader(threading.Thread):
                 raise
 
 
+#: a save of which no post-save hook came (it failed) stops counting as under way
+STALE_SAVE_S = 120.0
+
+
+@dataclass
+class Saving:
+    """One notebook save under way in this server (between its pre- and post-save hooks)."""
+
+    path: str
+    model: dict[str, Any]
+    started: float
+    overlapped: bool
+
+    def intended_bytes(self) -> bytes:
+        """The notebook this save sent, as Jupyter writes it (``nbformat.write`` with
+        ``NO_CONVERT``: its text and a final newline)."""
+        import nbformat
+
+        text = nbformat.writes(nbformat.from_dict(self.model["content"]), version=nbformat.NO_CONVERT)
+        return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+#: the save the current request is making: Jupyter calls the pre-save hook, writes,
+#: may create a checkpoint and calls the post-save hook in one task, which this follows
+SAVING: ContextVar[Saving | None] = ContextVar("nbvc_saving", default=None)
+
+
 class Archive:
     """One archived workspace per server root_dir, shared by the hook, the contents
     manager, its checkpoints and the server extension."""
@@ -111,6 +141,7 @@ class Archive:
     _lock = threading.Lock()
 
     def __init__(self, root: Path, overrides: dict[str, Any], retry_delay_max: float = 30) -> None:
+        self._saving: dict[str, list[Saving]] = {}  # touched on the server's event loop only
         self.workspace = open_workspace(root, overrides)
         self.uploader = Uploader(root, overrides, retry_delay_max)
         self.uploader.start()
@@ -132,17 +163,23 @@ class Archive:
                force: bool = False) -> SaveResult | None:
         """Record one notebook save (no network), then wake the uploader.
 
-        The file is read once, and those very bytes are validated, hashed and kept:
         Jupyter writes a notebook in place, so while another client saves the same
-        file a read can meet a torn or mixed file. Such bytes are never archived (the
-        save whose write completes is). A new notebook is archived from its first save
-        with cells, not as the empty file Jupyter creates for "New Notebook". Returns
-        None when nothing was archived.
+        file the file can be torn, or a mix of both saves that still parses. So the
+        file is read once, and those very bytes are validated, hashed and kept; and a
+        save that overlapped another save of the same notebook (seen by the pre-save
+        hook) is archived from the notebook it sent, serialised as Jupyter writes it,
+        not from the disk. Bytes that are not a valid notebook are never archived. A
+        new notebook is archived from its first save with cells, not as the empty
+        file Jupyter creates for "New Notebook". Returns None when nothing was archived.
         """
         ws = self.workspace
         rel = ws.relpath(os_path)
+        saving = SAVING.get()
         try:
-            data, stat = read_bytes(os_path, rel)
+            if saving is not None and saving.overlapped and saving in self._saving.get(rel, []):
+                data, stat = saving.intended_bytes(), None  # the working file may hold another's
+            else:
+                data, stat = read_bytes(os_path, rel)
             validate_bytes(rel, data)
         except NbvcError as exc:
             log.warning("nbvc: not archived: %s", exc.message)
@@ -155,6 +192,26 @@ class Archive:
         if result.status == "saved":
             self.uploader.notify()
         return result
+
+    def save_started(self, rel: str, model: dict[str, Any]) -> None:
+        """A save of ``rel`` begins (pre-save hook, on the event loop): remember the
+        notebook it sends, and whether another save of the same notebook is under way."""
+        now = time.monotonic()
+        saves = [s for s in self._saving.get(rel, []) if now - s.started < STALE_SAVE_S]
+        current = Saving(rel, model, now, overlapped=bool(saves))
+        for other in saves:
+            other.overlapped = True
+        self._saving[rel] = [*saves, current]
+        SAVING.set(current)
+
+    def save_finished(self, rel: str) -> None:
+        """The save of this task is written and recorded (post-save hook)."""
+        current = SAVING.get()
+        if current is not None and current.path == rel:
+            self._saving[rel] = [s for s in self._saving.get(rel, []) if s is not current]
+            if not self._saving[rel]:
+                del self._saving[rel]
+            SAVING.set(None)
 
     def follow_rename(self, old: str, new: str) -> None:
         """History follows a renamed notebook (or folder): the new key's first
@@ -211,6 +268,20 @@ def _no_cells(data: bytes) -> bool:
     return document.get("nbformat") == 4 and not document.get("cells")
 
 
+def pre_save_hook(model: dict[str, Any] | None = None, path: str | None = None,
+                  contents_manager: Any = None, **kwargs: Any) -> None:
+    """Jupyter pre-save hook (the extension registers it): notes a notebook save under
+    way, so that saves of one notebook that overlap are each archived as sent. Never
+    raises, never blocks."""
+    try:
+        if (not model or model.get("type") != "notebook" or "content" not in model
+                or path is None or contents_manager is None):
+            return
+        Archive.for_manager(contents_manager).save_started(path.strip("/"), model)
+    except Exception:
+        log.exception("nbvc: could not note the save of %s (the save goes on)", path)
+
+
 def post_save_hook(model: dict[str, Any] | None = None, os_path: str | None = None,
                    contents_manager: Any = None, **kwargs: Any) -> None:
     """Jupyter post-save hook: ``c.FileContentsManager.post_save_hook = "nbvc.jupyter.post_save_hook"``.
@@ -221,6 +292,10 @@ def post_save_hook(model: dict[str, Any] | None = None, os_path: str | None = No
     try:
         if not model or model.get("type") != "notebook" or not os_path or contents_manager is None:
             return
-        Archive.for_manager(contents_manager).record(os_path)
+        archive = Archive.for_manager(contents_manager)
+        try:
+            archive.record(os_path)
+        finally:
+            archive.save_finished(model.get("path", "").strip("/"))
     except Exception:
         log.exception("nbvc: could not record the save of %s (the file itself is saved)", os_path)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import __version__
 from ..tree import CONFIG_FILE, NBVC_DIR
-from .archive import Archive, post_save_hook
+from .archive import Archive, post_save_hook, pre_save_hook
 from .manager import NbvcCheckpoints, NbvcContentsArchiver
 from .settings import NbvcSettings, overrides_from
 
@@ -89,7 +89,8 @@ def _archive_saves(serverapp: Any, manager: Any) -> str:
     from jupyter_server.services.contents.manager import AsyncContentsManager
 
     if isinstance(manager.checkpoints, NbvcCheckpoints):
-        return "checkpoints are nbvc versions"
+        return "checkpoints are nbvc versions"  # nbvc's archiver registered its hooks itself
+    manager.register_pre_save_hook(pre_save_hook)
     if manager.post_save_hook is not post_save_hook:  # configured by hand: it runs already
         manager.register_post_save_hook(post_save_hook)
     if NbvcSettings(config=serverapp.config).checkpoints and isinstance(manager, AsyncContentsManager):

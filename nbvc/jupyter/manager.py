@@ -20,7 +20,7 @@ from traitlets import Integer, default
 
 from ..errors import NbvcError, NotFound
 from ..versions import restore
-from .archive import Archive, post_save_hook
+from .archive import Archive, post_save_hook, pre_save_hook
 
 ROUTE_SAFE = re.compile(r"[\w-]+")
 UNARCHIVED = "unarchived"  # the checkpoint of a notebook none of whose saves could be archived yet
@@ -146,6 +146,7 @@ class NbvcContentsArchiver(AsyncLargeFileManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.register_pre_save_hook(pre_save_hook)
         self.register_post_save_hook(post_save_hook)
         try:
             Archive.for_manager(self)  # start the uploader: drain saves left pending
