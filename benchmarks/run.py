@@ -448,8 +448,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=None, help="notebooks in the sync corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--scale-versions", type=int, default=None,
+                        help="versions in the scale scenario's bucket (100 per notebook)")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
+    scale = args.scale_versions or (2_000 if args.quick else 100_000)
     count = args.count or (200 if args.quick else 2000)
     started = time.perf_counter()
     # an installed package has its bytecode compiled; an editable one run with
@@ -471,8 +474,7 @@ def main() -> None:
                 "fetch": lambda: fetch_vs_list(bench, 500 if args.quick else 10_000),
                 # a big history: many notebooks with many versions each (only on request:
                 # filling the bucket takes minutes)
-                "scale": lambda: fetch_vs_list(bench, 2_000 if args.quick else 100_000,
-                                               200 if args.quick else 1_000, "scale"),
+                "scale": lambda: fetch_vs_list(bench, scale, max(1, scale // 100), "scale"),
                 "jupyter": lambda: save_latency(bench),
                 "memory": lambda: push_memory(bench, (20, 80) if args.quick else (100, 1000)),
             }
