@@ -249,10 +249,11 @@ def test_an_upload_conflict_is_reported_per_notebook_and_resolved_over_rest(
     wait_until(lambda: versions(client, bucket, key), what="the first upload")
     theirs = someone_else_saves(client, bucket, key, "theirs")
     jupyter.save(path, notebook("ours, second"))
+    jupyter.save(path, notebook("ours, third"))  # a second save waiting behind the first
     jupyter.save(f"other-{keep}.ipynb", notebook("unrelated"))
     conflict = wait_until(lambda: (s := upload_state(jupyter, path))["state"] == "conflict" and s,
                           what="the conflict to be reported")
-    assert conflict["remote_version_id"] == theirs and conflict["pending"] == 1
+    assert conflict["remote_version_id"] == theirs and conflict["pending"] == 2
     assert "nbvc pull" in conflict["detail"]
     wait_until(lambda: versions(client, bucket, f"workspace/kylek/other-{keep}.ipynb"),
                what="other notebooks to keep uploading")
@@ -263,11 +264,11 @@ def test_an_upload_conflict_is_reported_per_notebook_and_resolved_over_rest(
     latest = body(client, bucket, key)
     working = (jupyter.root / path).read_bytes()
     assert working == latest
-    assert (b"ours, second" if keep == "mine" else b"theirs") in latest
+    assert (b"ours, third" if keep == "mine" else b"theirs") in latest
     assert upload_state(jupyter, path)["state"] == "uploaded"
-    assert len(versions(client, bucket, key)) == (3 if keep == "mine" else 2)  # nothing lost
+    assert len(versions(client, bucket, key)) == (4 if keep == "mine" else 2)  # nothing lost
     if keep == "theirs":  # ours stays in the history, beside theirs
-        assert jupyter.api("GET", f"/api/nbvc/log/{path}").json()["total"] == 3
+        assert jupyter.api("GET", f"/api/nbvc/log/{path}").json()["total"] == 4
 
 
 def test_resolve_refuses_bad_requests_with_json_errors(lab_server) -> None:

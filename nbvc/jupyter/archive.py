@@ -75,9 +75,13 @@ class Uploader(threading.Thread):
             report = sync.push(workspace, save_first=False)
         except Exception as exc:  # the bucket is down, the push lock is held, ...
             return self._failed(str(exc))
-        self.problems = {o.path: {"state": o.status, "detail": o.detail,
-                                  "remote_version_id": o.version_id if o.status == "conflict" else ""}
-                         for o in report.outcomes if o.status in ("conflict", "failed")}
+        problems: dict[str, dict[str, str]] = {}
+        for o in report.outcomes:  # a notebook's first refused save says why; later ones follow it
+            if o.status in ("conflict", "failed"):
+                problems.setdefault(o.path, {"state": o.status, "detail": o.detail,
+                                             "remote_version_id": o.version_id if o.status == "conflict"
+                                             else ""})
+        self.problems = problems
         for path, problem in self.problems.items():
             log.warning("nbvc: %s not uploaded (%s): %s", path, problem["state"], problem["detail"])
         failed = [o.detail for o in report.outcomes if o.status == "failed"]
