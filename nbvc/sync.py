@@ -35,7 +35,7 @@ from .remote_versions import (
     save_metadata,
 )
 from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
-from .workspace import SaveResult, Workspace, new_uid, utcnow
+from .workspace import SaveResult, Workspace, utcnow
 
 Progress = Callable[[int], None]
 
@@ -721,20 +721,17 @@ def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: 
     digest = digest_bytes(result.data)
     workspace.objects.ingest_bytes(result.data, digest)
     write_atomic(workspace.abspath(rel), result.data, inside=workspace.root)
-    last = index.last_save(rel)
-    row = index.insert_save({
-        "uid": new_uid(), "path": rel, "sha256": digest.sha256, "md5": digest.md5,
-        "size": digest.size, "saved_at": utcnow(), "author": workspace.settings.user,
-        "host": workspace.settings.host, "parent_uid": last["uid"] if last else None,
-        "merge_parent_uid": target["uid"], "message": f"merged {target['version_id']}",
-    }, workspace.abspath(rel).stat())
+    workspace.record_digest(rel, digest, f"merged {target['version_id']}", force=True,
+                            stat=workspace.abspath(rel).stat(), merged_from=target["uid"])
     index.set_head(rel, target["key"], target["version_id"], target["etag"], utcnow())
     return PullOutcome(rel, "merged", target["version_id"],
-                       f"theirs merged into yours as {row['sha256'][:8]}; 'nbvc push {rel}' uploads it")
+                       f"theirs merged into yours as {digest.sha256[:8]}; 'nbvc push {rel}' uploads it")
 
 
 def _deleted_there(workspace: Workspace, rel: str, remote: dict[str, Any]) -> PullOutcome:
     """The remote's latest is a delete marker: remove an unmodified local copy."""
+    from .files import check_inside
+
     path = workspace.abspath(rel)
     if not path.is_file():
         return PullOutcome(rel, "up-to-date", remote["version_id"], "deleted on the remote and here")
@@ -742,6 +739,7 @@ def _deleted_there(workspace: Workspace, rel: str, remote: dict[str, Any]) -> Pu
     if digest_file(path).sha256 != index.base(rel) or index.pending({rel}):
         return PullOutcome(rel, "kept", remote["version_id"],
                            f"deleted on the remote, changed here: kept; 'nbvc push {rel}' brings it back")
+    check_inside(path, workspace.root)  # never removes a file outside through a symlinked folder
     path.unlink()
     return PullOutcome(rel, "removed", remote["version_id"],
                        f"deleted on the remote; its history stays ('nbvc log {rel}')")

@@ -84,3 +84,20 @@ def test_restore_keeps_the_notebooks_mode(tmp_path: Path) -> None:
     os.chmod(nb, 0o644)
     run_nbvc("restore", "m.ipynb", "--version", "latest~1", cwd=tmp_path, check=True)
     assert stat.S_IMODE(nb.stat().st_mode) == 0o644
+
+
+def test_a_remote_delete_never_removes_a_file_through_a_symlink_leading_out(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    import shutil
+
+    ws = new_workspace(tmp_path / "ws", bucket_url, moto_server.url)
+    put(ws, "sub/x.ipynb", "pulled once")
+    assert run_nbvc("pull", cwd=ws.root).returncode == 0
+    outside = tmp_path / "outside"
+    shutil.move(str(ws.root / "sub"), str(outside))  # the same bytes, now outside
+    (ws.root / "sub").symlink_to(outside, target_is_directory=True)
+    ws.store.delete(ws.key("sub/x.ipynb"))
+    answer = run_nbvc("pull", "--json", cwd=ws.root)
+    [result] = json.loads(answer.stdout)["results"]
+    assert result["status"] == "refused" and "symlink" in result["detail"]
+    assert (outside / "x.ipynb").is_file()
