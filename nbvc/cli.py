@@ -313,26 +313,9 @@ def log(
     """
     if limit is not None and limit < 0:
         raise UsageError("-n must be 0 or more")
-    if since is None and author is None:
-        print_log(path, limit, as_json)
-        return
-    from .history import workspace_log
+    from .history import parse_since
 
-    records = workspace_log(workspace(), path, limit, since, author)
-    if as_json:
-        emit_json(records)
-        return
-    if not records:
-        out.print("no versions match")
-        return
-    rows = [[r["short"] or "-", when(r["saved_at"]), human_size(r["size"]), f"{r['author']}@{r['host']}",
-             r["path"], (r["version_id"] or "not pushed") + {"delete": " (deleted)",
-                                                             "shelved": " (shelved)"}.get(r["kind"], ""),
-             r["message"] or ""] for r in records]
-    headers = ["version", "saved", "size", "author", "path", "version id", "message"]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
-    for line in [headers, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    print_log(path, limit, as_json, parse_since(since) if since else None, author)
 
 
 # -- sync ------------------------------------------------------------------------------

@@ -130,6 +130,12 @@ def resolve(nbvc_dir: Path | None = None, overrides: dict[str, Any] | None = Non
     return finish(merged)
 
 
+def with_identity(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A workspace's settings to write, with the identity it has now (:data:`IDENTITY`)
+    where they do not name it yet: every later process then pushes to the same place."""
+    return {**{k: getattr(settings, k) for k in IDENTITY}, **values}
+
+
 def whole_number(values: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
     try:
         number = int(values.get(name, default))

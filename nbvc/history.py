@@ -1,16 +1,12 @@
-"""The workspace's history: versions of every notebook, newest first, filtered."""
+"""What ``nbvc log --since`` takes: a date, a time or a span back from now."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .remote_versions import iso
-
-if TYPE_CHECKING:
-    from .workspace import Workspace
 
 SPAN = re.compile(r"(\d+)\s*(m|min|h|d|w)")
 UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -31,16 +27,3 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # the user's local time
     return iso(moment)
-
-
-def workspace_log(workspace: Workspace, path: str | None = None, limit: int | None = None,
-                  since: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
-    """Version records (as ``log --json`` documents them), newest first: of every
-    notebook, or of ``path``. Versions fetch listed without reading their metadata
-    show without a hash (``nbvc log PATH`` or ``nbvc fetch --full`` reads it): a
-    workspace's log asks the bucket nothing."""
-    from .records import version_record
-
-    rel = workspace.relpath(path) if path is not None else None
-    after = parse_since(since) if since else None
-    return [version_record(r) for r in workspace.index.workspace_history(limit, after, author, rel)]

@@ -281,10 +281,11 @@ class Index:
                     self.conn.execute(statement)
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts; ``params`` positional (``?``) or named (``:name``)."""
         with self._lock:
             try:
-                cursor = self.conn.execute(sql, tuple(params))
+                cursor = self.conn.execute(sql, params if isinstance(params, dict) else tuple(params))
                 names = [d[0] for d in cursor.description]
                 return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             except sqlite3.Error as exc:
@@ -341,27 +342,35 @@ class Index:
             params += [limit, offset]
         return self.rows(sql, params)
 
+    @staticmethod
+    def _history_filter(path: str | None, since: str | None, author: str | None
+                        ) -> tuple[str, dict[str, Any]]:
+        """The WHERE clause (and its named parameters) of a log: one notebook or all,
+        versions saved since an index timestamp, by one user."""
+        given = {"path": path, "since": since, "author": author}
+        clauses = {"path": "path = :path", "since": "saved_at >= :since", "author": "author = :author"}
+        used = [name for name, value in given.items() if value is not None]
+        return ("WHERE " + " AND ".join(clauses[n] for n in used) if used else "",
+                {n: given[n] for n in used})
+
     def workspace_history(self, limit: int | None = None, since: str | None = None,
                           author: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
         """Versions of every notebook (or of ``path``), newest first; ``since``: an index
         timestamp; ``author``: the user who saved them."""
-        where, params = [], []
-        for clause, value in (("path = ?", path), ("saved_at >= ?", since), ("author = ?", author)):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
-        sql = ("SELECT * FROM saves" + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY saved_at DESC, id DESC LIMIT ?")
-        return self.rows(sql, [*params, -1 if limit is None else limit])
+        where, params = self._history_filter(path, since, author)
+        return self.rows(f"SELECT * FROM saves {where} ORDER BY saved_at DESC, id DESC LIMIT :limit",
+                         {**params, "limit": -1 if limit is None else limit})
 
     def history_table(self, path: str | None, limit: int | None = None,
-                      styles: tuple[str, str, str, str] = ("", "", "", "")) -> list[str]:
+                      styles: tuple[str, str, str, str] = ("", "", "", ""),
+                      since: str | None = None, author: str | None = None) -> list[str]:
         """What ``nbvc log`` prints, newest first: a header and aligned lines, one column
         per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions); with no
         ``path``, every notebook's versions and a path column. SQLite formats,
         measures and pads every cell, so a log costs one Python string per line, not
         one per cell and a layout pass. ``styles``: ANSI codes that open and close the
-        header line, then the first column."""
+        header line, then the first column; ``since`` and ``author`` filter as in
+        :meth:`workspace_history`."""
         head_on, head_off, first_on, first_off = styles
         columns = LOG_COLUMNS if path is not None else (*LOG_COLUMNS[:4], ("path", "path"),
                                                         *LOG_COLUMNS[4:])
@@ -373,7 +382,7 @@ class Index:
         widths = ", ".join(f"max(length(:h{i}), max(length(c{i}))) AS w{i}" for i in range(last))
         header = ", ".join([f"w{i}, :h{i}" for i in range(last)] + [f":h{last}"])
         body = ", ".join([f"w{i}, c{i}" for i in range(last)] + [f"c{last}"])
-        where = "WHERE path=:path" if path is not None else ""
+        where, filters = self._history_filter(path, since, author)
         sql = f"""
             WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves {where}
                                     ORDER BY saved_at DESC, id DESC LIMIT :limit),
@@ -385,7 +394,7 @@ class Index:
                 UNION ALL
                 SELECT 1, saved_at, id, rtrim(printf(:first, {body})) FROM r, w)
             ORDER BY k, saved_at DESC, id DESC"""
-        params = {"path": path, "limit": -1 if limit is None else limit, "pad": pad,
+        params = {**filters, "limit": -1 if limit is None else limit, "pad": pad,
                   "first": first_on + cell + first_off + pad[len(cell):],
                   "head_on": head_on, "head_off": head_off,
                   **{f"h{i}": h for i, h in enumerate(headers)}}
@@ -554,18 +563,21 @@ class Index:
         """Every save that is in the bucket (its key and VersionId known), oldest first."""
         return self.rows("SELECT * FROM saves WHERE kind='save' AND version_id IS NOT NULL ORDER BY id")
 
-    def forget_remote(self) -> int:
+    def _unpush(self, where: str, params: list[Any]) -> None:
+        """Inside the caller's transaction: the rows ``where`` selects no longer name a
+        version in the bucket: saves are pending again, delete markers go."""
+        self.conn.execute(f"DELETE FROM saves WHERE kind='delete' AND {where}", params)
+        self.conn.execute("UPDATE saves SET key=NULL, version_id=NULL, etag=NULL, pushed_at=NULL "
+                          f"WHERE version_id IS NOT NULL AND {where}", params)
+
+    def forget_remote(self) -> None:
         """The workspace moved to another place: every save it holds is pending again
         (push brings them, in order, once) and nothing is known of the new place yet;
-        delete markers of the old place go. Returns how many saves wait for push."""
+        delete markers of the old place go."""
         with self.transaction():
-            self.conn.execute("DELETE FROM saves WHERE kind='delete'")
-            self.conn.execute("UPDATE saves SET key=NULL, version_id=NULL, etag=NULL, pushed_at=NULL "
-                              "WHERE version_id IS NOT NULL")
+            self._unpush("1", [])
             for table in ("heads", "remote_latest", "remote_facts"):
                 self.conn.execute(f"DELETE FROM {table}")
-            return self.conn.execute(
-                "SELECT count(*) FROM saves WHERE kind='save' AND version_id IS NULL").fetchone()[0]
 
     def recorded_versions(self) -> list[dict[str, Any]]:
         """Every row that names a version in the bucket (saves and delete markers)."""
@@ -579,9 +591,7 @@ class Index:
             paths = set()
             for row_id in ids:
                 paths.update(p for (p,) in self.conn.execute("SELECT path FROM saves WHERE id=?", [row_id]))
-                self.conn.execute("DELETE FROM saves WHERE id=? AND kind='delete'", [row_id])
-                self.conn.execute("UPDATE saves SET key=NULL, version_id=NULL, etag=NULL, "
-                                  "pushed_at=NULL WHERE id=?", [row_id])
+                self._unpush("id=?", [row_id])
             for path in paths:
                 self.conn.execute("DELETE FROM heads WHERE path=?", [path])
                 self.conn.execute(

@@ -128,12 +128,14 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
     sys.stdout.write("".join(lines) or f"everything clean ({total} notebooks)\n")
 
 
-def print_log(path: str | None, limit: int | None, as_json: bool) -> None:
+def print_log(path: str | None, limit: int | None, as_json: bool, since: str | None = None,
+              author: str | None = None) -> None:
     """``nbvc log``: a notebook's versions (no ``path``: every notebook's, with their
-    paths), newest first, as a table or JSON records. The table needs only the index;
-    a notebook's JSON records open the workspace (config, remote), and so do versions
-    fetched without their metadata, which a notebook's log describes first (the
-    workspace's log asks the bucket nothing)."""
+    paths), newest first, as a table or JSON records; ``since`` (an index timestamp)
+    and ``author`` filter. The table needs only the index. A notebook's unfiltered log
+    describes versions fetched without their metadata first and its JSON records open
+    the workspace (config, remote); the workspace's log, and a filtered one, ask the
+    bucket nothing."""
     from .errors import NotFound
     from .index import Index
     from .tree import NBVC_DIR, find_root, relpath
@@ -141,12 +143,13 @@ def print_log(path: str | None, limit: int | None, as_json: bool) -> None:
     root = find_root()
     rel = relpath(root, path) if path is not None else None
     index = Index(os.path.join(root, NBVC_DIR, "index.db"))
-    if rel is None and as_json:
+    filtered = since is not None or author is not None
+    if as_json and (rel is None or filtered):
         from .records import version_record
 
-        emit_json([version_record(r) for r in index.workspace_history(limit)])
+        emit_json([version_record(r) for r in index.workspace_history(limit, since, author, rel)])
         return
-    if rel is not None and (as_json or index.has_sketches(rel)):
+    if rel is not None and not filtered and (as_json or index.has_sketches(rel)):
         from pathlib import Path
 
         from .workspace import Workspace
@@ -157,10 +160,10 @@ def print_log(path: str | None, limit: int | None, as_json: bool) -> None:
             emit_json(ws.log_records(path, limit, describe=False))
             return
     styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
-    lines = index.history_table(rel, limit, styles)
+    lines = index.history_table(rel, limit, styles, since, author)
     if not lines:
-        if rel is None:
-            sys.stdout.write("no versions recorded yet\n")
+        if rel is None or filtered:
+            sys.stdout.write("no versions match\n" if filtered else "no versions recorded yet\n")
             return
         raise NotFound.no_versions(rel)
     sys.stdout.write("\n".join(lines) + "\n")

@@ -108,26 +108,16 @@ class Workspace:
             workspace = cls(root)
             workspace.update_settings(given, check_remote=check_remote)
             return workspace, False
+        settings = config.resolve(nbvc_dir, saved=given)
         try:
             (nbvc_dir / "objects").mkdir(parents=True, exist_ok=True)
-            config.write_toml(nbvc_dir / config.CONFIG_FILE, given)
+            config.write_toml(nbvc_dir / config.CONFIG_FILE, config.with_identity(given, settings))
         except PermissionError as exc:
             raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
         workspace = cls(root)
-        workspace.pin_identity()
         workspace.index  # noqa: B018 - creates the database and its schema
         workspace.prepare_remote(check_remote)
         return workspace, True
-
-    def pin_identity(self) -> None:
-        """Write the user and prefixes this workspace has now into its config, where
-        they are not yet: every later process (a Jupyter server with
-        ``JUPYTERHUB_USER``, a cron job, a shell) then pushes to the same place."""
-        path = self.nbvc_dir / config.CONFIG_FILE
-        saved = config.read_toml(path)
-        missing = {k: getattr(self.settings, k) for k in config.IDENTITY if k not in saved}
-        if missing:
-            config.write_toml(path, {**saved, **missing})
 
     def prepare_remote(self, check: bool = True) -> None:
         """Create the embedded/local store if needed; check an S3 bucket's versioning
@@ -165,9 +155,8 @@ class Workspace:
         moving = _place(new) != _place(self.settings)
         if moving:
             self._hold_every_version()  # from the old place, before leaving it
-        config.write_toml(path, merged)
+        config.write_toml(path, config.with_identity(merged, new))
         self.settings = new
-        self.pin_identity()
         self.__dict__.pop("store", None)
         if moving:
             self.index.forget_remote()
@@ -346,17 +335,19 @@ class Workspace:
         return [SaveResult(row["path"], "saved", row) for row in rows]
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
-                      force: bool = False, stat: os.stat_result | None = None) -> SaveResult:
+                      force: bool = False, stat: os.stat_result | None = None,
+                      merged_from: str | None = None) -> SaveResult:
         """Add a save for content already in the object store, unless it is unchanged
         (``force``: even then, e.g. the first version under a new name). ``stat``, the
-        working file's, makes this content its base in the same transaction."""
+        working file's, makes this content its base in the same transaction.
+        ``merged_from``: the save id of the version a merge took in (its second parent)."""
         last = self.index.last_save(rel)
         if last is not None and not force and self.index.base(rel, last) == digest.sha256:
             if stat is not None:
                 self.index.remember_stat(rel, stat, digest.sha256, digest.md5, base=digest.sha256)
             return SaveResult(rel, "unchanged", last)
-        row = self.index.insert_save(self._save_row(rel, digest, message, last), stat)
-        return SaveResult(rel, "saved", row)
+        row = {**self._save_row(rel, digest, message, last), "merge_parent_uid": merged_from}
+        return SaveResult(rel, "saved", self.index.insert_save(row, stat))
 
     def _save_row(self, rel: str, digest: Digest, message: str | None,
                   last: dict[str, Any] | None) -> dict[str, Any]:

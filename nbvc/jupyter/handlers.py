@@ -246,7 +246,7 @@ class CloneHandler(NbvcHandler):
         check_inside(dest, workspace.root)  # before anything is written
         if dest.exists():
             workspace.preserve(target, "saved by nbvc before clone overwrote it")
-        write_atomic(dest, data, inside=workspace.root)
+        write_atomic(dest, data)  # inside the workspace: checked above
         archive.record(str(dest), f"cloned from {key}" + (f"@{version}" if version else ""))
         return {"path": target, "key": key, "version_id": version,
                 "sha256": digest_bytes(data).sha256}
