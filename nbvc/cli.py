@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import EXIT_CODES, NbvcError, UsageError
+from .errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
 from .launcher import emit_json, print_log, print_status
 
 app = typer.Typer(
@@ -381,7 +381,8 @@ def push(
                    "invalid_notebooks": [{"path": r.path, "error": r.error} for r in report.invalid]})
     else:
         for r in report.invalid:
-            err.print(f"[yellow]skipped[/]  {r.path}: {r.error}", soft_wrap=True)
+            reason = r.error if r.error.startswith(r.path) else f"{r.path}: {r.error}"
+            err.print(f"[yellow]skipped[/]  {reason}", soft_wrap=True)
         for o in report.outcomes:
             if o.status in ("conflict", "failed"):
                 err.print(f"[red]{o.status}[/] {o.path}: {o.detail}", soft_wrap=True)
@@ -396,6 +397,8 @@ def push(
         raise typer.Exit(4)
     if report.count("failed"):
         raise typer.Exit(5)
+    if report.invalid:
+        raise typer.Exit(PARTLY_DONE)
 
 
 @app.command()
@@ -415,12 +418,15 @@ def fetch(
     report = sync.fetch(workspace(), paths or None, full=full)
     if as_json:
         emit_json(report.summary())
-        return
-    for key in report.refused:
-        err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally", soft_wrap=True)
-    later = f" ({report.sketched} described on first use)" if report.sketched else ""
-    print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
-          f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
+    else:
+        for key in report.refused:
+            err.print(f"[yellow]refused[/] unsafe key {key!r}: never written locally",
+                      soft_wrap=True)
+        later = f" ({report.sketched} described on first use)" if report.sketched else ""
+        print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
+              f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
+    if report.refused:
+        raise typer.Exit(PARTLY_DONE)
 
 
 @app.command()
@@ -457,11 +463,14 @@ def pull(
     else:
         for o in outcomes:
             line = f"{o.status:11} {o.path}  {o.version_id}  {o.detail}".rstrip()
-            (err if o.status in ("conflict", "refused", "failed") else out).print(line, soft_wrap=True)
+            (err if o.status in ("conflict", "refused", "skipped", "failed") else out).print(
+                line, soft_wrap=True)
     if any(o.status == "conflict" for o in outcomes):
         raise typer.Exit(4)
-    if any(o.status in ("refused", "failed") for o in outcomes):
+    if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(5)
+    if any(o.status in ("refused", "skipped") for o in outcomes):
+        raise typer.Exit(PARTLY_DONE)
 
 
 @app.command()

@@ -64,6 +64,10 @@ class ConfigError(UsageError):
     """A setting is missing or has a value nbvc cannot use."""
 
 
+#: the exit code of a command that did its work except for items it had to skip
+#: (each listed with why): a notebook that does not parse, a key no file can hold
+PARTLY_DONE = 7
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected failure (run with --debug to see the traceback)",
@@ -72,4 +76,5 @@ EXIT_CODES = {
     4: "conflict: the remote moved since this workspace last saw it",
     5: "remote error: network, credentials, bucket or versioning problem",
     6: "workspace error: not initialised, locked, read-only or damaged",
+    PARTLY_DONE: "partly done: some items were skipped (each listed with why); the rest was done",
 }

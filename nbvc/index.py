@@ -169,6 +169,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE saves ADD COLUMN merge_parent_uid TEXT;
     CREATE INDEX saves_by_time ON saves (saved_at, id);
     """,
+    # 6: a version nbvc did not write and nothing could verify (no checksum, an ETag
+    #    that is not an MD5): its sha256 is of the bytes as received
+    """
+    ALTER TABLE saves ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -198,6 +203,7 @@ LOG_COLUMNS = (
     ("version id", """coalesce(version_id, 'not pushed')
                       || CASE kind WHEN 'delete' THEN ' (deleted)'
                                    WHEN 'shelved' THEN ' (shelved)' ELSE '' END
+                      || CASE WHEN unverified THEN ' (unverified)' ELSE '' END
                       || CASE WHEN (key, version_id) IN (SELECT source_key, source_version_id
                                                          FROM publishes WHERE state='published')
                               THEN ' published' ELSE '' END"""),
@@ -306,7 +312,7 @@ class Index:
     SAVE_DEFAULTS: dict[str, Any] = {"kind": "save", "parent_uid": None, "merge_parent_uid": None,
                                      "message": None,
                                      "key": None, "version_id": None, "etag": None,
-                                     "pushed_at": None}
+                                     "pushed_at": None, "unverified": 0}
 
     def insert_save(self, row: dict[str, Any], stat: Any = None) -> dict[str, Any]:
         """Record a save (and, with ``stat``, the working file it came from as its base)
@@ -438,9 +444,9 @@ class Index:
                 row = {**row, "uid": f"s3:{row['version_id']}"}  # the same save id twice
             self.conn.execute(
                 "UPDATE saves SET uid=?, sha256=?, saved_at=?, author=?, host=?, parent_uid=?, "
-                "message=? WHERE id=?",
+                "message=?, unverified=? WHERE id=?",
                 (row["uid"], row["sha256"], row["saved_at"], row["author"], row["host"],
-                 row["parent_uid"], row["message"], row["id"]))
+                 row["parent_uid"], row["message"], row.get("unverified", 0), row["id"]))
 
     # -- stat cache ------------------------------------------------------------
 

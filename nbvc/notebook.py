@@ -130,6 +130,8 @@ def parse_json(name: str, data: bytes) -> Any:
         ) from None
     except RecursionError:
         raise InvalidNotebook(f"{name}: not JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (Jupyter cannot either)
+        raise InvalidNotebook(f"{name}: JSON that Python cannot read ({str(exc).split(';')[0]})") from None
 
 
 def read_bytes(path: str | Path, name: str | None = None) -> tuple[bytes, os.stat_result]:

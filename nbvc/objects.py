@@ -14,6 +14,11 @@ from .errors import NotFound, WorkspaceError
 from .notebook import CHUNK, Digest
 
 
+class ObjectsUnwritable(WorkspaceError):
+    """The objects folder takes no new object: no save can be kept, so no command
+    that saves can go on (unlike one bad notebook, which is skipped)."""
+
+
 class ObjectStore:
     """Immutable blobs named by their sha256."""
 
@@ -49,9 +54,14 @@ class ObjectStore:
         import tempfile
 
         try:
-            return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
+            try:
+                return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
+            except FileNotFoundError:  # the folder was removed (to free space): make it again
+                os.makedirs(self._root, exist_ok=True)
+                return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
         except OSError as exc:
-            raise WorkspaceError(f"cannot write to {self.root} (read-only?): {exc.strerror}") from None
+            raise ObjectsUnwritable(f"cannot write to {self.root}: {exc.strerror}",
+                                    hint="check the folder's permissions and free space") from None
 
     def ingest_file(self, source: Path) -> Digest:
         """Copy a file in while hashing it: one read of the source, whatever its size."""

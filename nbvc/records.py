@@ -24,4 +24,5 @@ def version_record(row: dict[str, Any]) -> dict[str, Any]:
         "key": row["key"],
         "version_id": row["version_id"],
         "pushed_at": row["pushed_at"],
+        "verified": not row.get("unverified"),
     }

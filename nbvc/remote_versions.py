@@ -89,9 +89,13 @@ def describe(workspace: Workspace, row: dict[str, Any]) -> None:
 
 
 def _download_and_hash(workspace: Workspace, row: dict[str, Any]) -> str:
-    data = workspace.store.get(row["key"], row["version_id"])
-    digest = digest_bytes(data)
-    workspace.objects.ingest_bytes(data, digest)
+    """The sha256 of a version nbvc did not write, from its bytes, which are kept only
+    when the store's ETag or checksums verified them on the way; a version nothing
+    could verify is recorded as ``unverified`` (the log says so)."""
+    download = workspace.store.read(row["key"], row["version_id"])
+    digest = digest_bytes(download.data)
+    workspace.objects.ingest_bytes(download.data, digest)
+    row["unverified"] = int(not download.verified_by)
     return digest.sha256
 
 

@@ -583,7 +583,7 @@ def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None
 @dataclass
 class PullOutcome:
     path: str
-    # updated | up-to-date | merged | ahead | removed | kept | conflict | refused | failed
+    # updated | up-to-date | merged | ahead | removed | kept | conflict | refused | skipped | failed
     status: str
     version_id: str = ""
     detail: str = ""
@@ -634,8 +634,9 @@ def pull(
                 if version is not None:
                     raise
                 outcomes.append(PullOutcome(rel, "failed", detail=exc.message))
-            except OSError as exc:
-                outcomes.append(PullOutcome(rel, "failed", detail=f"cannot write it: {exc.strerror}"))
+            except OSError as exc:  # a name too long, a file where a folder must go
+                outcomes.append(PullOutcome(rel, "skipped",
+                                            detail=f"this file system cannot hold it: {exc.strerror}"))
     return fetched, outcomes
 
 

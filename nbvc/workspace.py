@@ -275,6 +275,8 @@ class Workspace:
 
     def _examine_all(self, paths: list[str] | None,
                      strict: bool) -> Iterator[SaveResult | Candidate]:
+        from .objects import ObjectsUnwritable
+
         explicit = bool(paths)
         relpaths = list(self.notebooks(paths))
         if explicit and not relpaths:
@@ -284,6 +286,8 @@ class Workspace:
         for rel in relpaths:
             try:
                 yield self._examine(rel, explicit, stats.get(rel))
+            except ObjectsUnwritable:
+                raise  # not this notebook's fault: nothing can be saved
             except NbvcError as exc:
                 if strict:
                     raise

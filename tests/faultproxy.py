@@ -2,7 +2,9 @@
 
 Each request is forwarded unless the ``fault`` policy picks a fault for it:
 ``503`` (SlowDown), ``500``, ``reset`` (connection closed without a response,
-after the request reached the server or before), or ``stall`` (a slow answer).
+after the request reached the server or before), ``stall`` (a slow answer),
+``corrupt`` (the answer's body with one byte changed) or ``cut`` (the headers and
+half the body, then the connection closes).
 It also counts requests by method, which is how tests count S3 calls.
 """
 
@@ -84,6 +86,9 @@ class FaultProxy:
                     return
                 if fault == "stall":
                     time.sleep(proxy.stall_s)
+                if fault == "corrupt" and data:
+                    data = data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + \
+                        data[len(data) // 2 + 1:]
                 self.send_response(answer.status)
                 for name, value in answer.getheaders():
                     if name.lower() not in ("connection", "transfer-encoding", "content-length"):
@@ -91,6 +96,12 @@ class FaultProxy:
                 size = answer.getheader("Content-Length") if self.command == "HEAD" else len(data)
                 self.send_header("Content-Length", str(size or 0))
                 self.end_headers()
+                if fault == "cut":
+                    self.wfile.write(data[:len(data) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.wfile.write(data)
 
             do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _forward

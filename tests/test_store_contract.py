@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nbvc.store import BucketNotFound, ObjectNotFound, PreconditionFailed
+from nbvc.store.local import LocalStore
 
 
 def sha(data: bytes) -> str:
@@ -43,12 +44,15 @@ def test_get_by_version_id_returns_exactly_those_bytes(store_factory) -> None:
     assert store.get("k") == b"v2"
 
 
-def test_download_streams_a_version_to_a_file(store_factory, tmp_path: Path) -> None:
+def test_read_reports_what_verified_a_version(store_factory, tmp_path: Path) -> None:
+    """nbvc's own puts carry a SHA-256 the store keeps (the local store has only the
+    MD5 ETag): every read is checked by the strongest digest the store reports."""
     store = store_factory()
     first = put(store, "k", b"first" * 1000).version_id
     put(store, "k", b"second")
-    store.download("k", first, tmp_path / "out")
-    assert (tmp_path / "out").read_bytes() == b"first" * 1000
+    download = store.read("k", first)
+    assert download.data == b"first" * 1000
+    assert download.verified_by == ("md5" if isinstance(store, LocalStore) else "sha256")
 
 
 def test_put_from_a_file_path(store_factory, tmp_path: Path) -> None:

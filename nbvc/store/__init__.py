@@ -16,6 +16,8 @@ from ..errors import ConfigError
 from .base import (
     NULL_VERSION,
     BucketNotFound,
+    CorruptDownload,
+    Download,
     ObjectNotFound,
     ObjectVersion,
     PreconditionFailed,
@@ -26,6 +28,8 @@ from .base import (
 __all__ = [
     "NULL_VERSION",
     "BucketNotFound",
+    "CorruptDownload",
+    "Download",
     "ObjectNotFound",
     "ObjectVersion",
     "PreconditionFailed",
@@ -101,6 +105,6 @@ def open_store(settings: Settings, nbvc_dir: Path | None = None, *, create: bool
         pool_size=settings.jobs,
         retries=settings.retries,
     )
-    store = S3Store(spec.location, client)
+    store = S3Store(spec.location, client, attempts=settings.retries)
     store.conditional_writes = settings.conditional_writes
     return store

@@ -32,6 +32,49 @@ class BucketNotFound(RemoteError):
     """The bucket (or local store directory) does not exist."""
 
 
+class CorruptDownload(RemoteError):
+    """The bytes received are not the bytes the store says the version holds."""
+
+
+#: how a download was checked, strongest first: the store's own checksums of the whole
+#: object, then the ETag where it is an MD5 (single-part, not KMS-encrypted); "" when
+#: nothing could check it
+CHECKS = ("sha256", "sha1", "crc32", "md5")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A version's bytes and what verified them (one of :data:`CHECKS`, or "")."""
+
+    data: bytes
+    verified_by: str
+
+
+def verify(what: str, data: bytes, expected: dict[str, str]) -> str:
+    """Check ``data`` against the digests a store reported (hex, by name in
+    :data:`CHECKS`); returns the name of the one that verified it, "" when none could.
+    A mismatch raises :class:`CorruptDownload`: the caller writes nothing."""
+    import hashlib
+    import zlib
+
+    for name in CHECKS:
+        want = expected.get(name)
+        if not want:
+            continue
+        if name == "crc32":
+            got = f"{zlib.crc32(data):08x}"
+        else:
+            got = hashlib.new(name, data, usedforsecurity=False).hexdigest()
+        if got != want.lower():
+            raise CorruptDownload(
+                f"{what}: the bytes received do not match the {name} the store reports "
+                f"({len(data)} bytes); nothing was written",
+                hint="run the command again; if it persists the stored version is damaged",
+            )
+        return name
+    return ""
+
+
 @dataclass(frozen=True)
 class ObjectVersion:
     """One version of one key, as the store reports it.
@@ -95,12 +138,14 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get(self, key: str, version_id: str | None = None) -> bytes:
-        """The exact bytes of a version (the latest when ``version_id`` is None)."""
+    def read(self, key: str, version_id: str | None = None) -> Download:
+        """The exact bytes of a version (the latest when ``version_id`` is None),
+        verified by whatever the store reports of them (see :func:`verify`); raises
+        :class:`CorruptDownload` when they do not match, after retrying."""
 
-    @abc.abstractmethod
-    def download(self, key: str, version_id: str | None, dest: Path) -> None:
-        """Stream a version's bytes into ``dest`` (overwritten)."""
+    def get(self, key: str, version_id: str | None = None) -> bytes:
+        """:meth:`read`'s bytes."""
+        return self.read(key, version_id).data
 
     @abc.abstractmethod
     def head(self, key: str, version_id: str | None = None) -> ObjectVersion:

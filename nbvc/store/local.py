@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import sqlite3
 import tempfile
 import threading
@@ -25,11 +24,13 @@ from .base import (
     NULL_VERSION,
     Body,
     BucketNotFound,
+    Download,
     ObjectNotFound,
     ObjectVersion,
     PreconditionFailed,
     PutResult,
     Store,
+    verify,
 )
 
 CATALOG = "catalog.db"
@@ -241,11 +242,11 @@ class LocalStore(Store):
             raise RemoteError(f"local store is damaged: blob of {row['key']} is missing")
         return path
 
-    def get(self, key: str, version_id: str | None = None) -> bytes:
-        return self._blob_path(self._row(key, version_id)).read_bytes()
-
-    def download(self, key: str, version_id: str | None, dest: Path) -> None:
-        shutil.copyfile(self._blob_path(self._row(key, version_id)), dest)
+    def read(self, key: str, version_id: str | None = None) -> Download:
+        row = self._row(key, version_id)
+        data = self._blob_path(row).read_bytes()
+        # a blob's ETag is its MD5, as on S3: a blob changed on disk is caught here
+        return Download(data, verify(f"read of {self.display_url(key)}", data, {"md5": row["etag"]}))
 
     def head(self, key: str, version_id: str | None = None) -> ObjectVersion:
         row = self._row(key, version_id)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import re
+import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -19,9 +20,14 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
     EndpointConnectionError,
+    FlexibleChecksumError,
+    IncompleteReadError,
     NoCredentialsError,
     PartialCredentialsError,
+    ReadTimeoutError,
+    ResponseStreamingError,
 )
 from botocore.utils import determine_content_length
 
@@ -30,15 +36,24 @@ from .base import (
     NULL_VERSION,
     Body,
     BucketNotFound,
+    CorruptDownload,
+    Download,
     ObjectNotFound,
     ObjectVersion,
     PreconditionFailed,
     PutResult,
     Store,
+    verify,
 )
 from .botomodels import cached_loader
 
 NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
+#: a GET whose body broke off or arrived damaged: botocore retries requests, but a
+#: body is read after the call returned, so nbvc retries these itself
+BROKEN_BODY = (IncompleteReadError, ResponseStreamingError, ReadTimeoutError,
+               ConnectionClosedError, FlexibleChecksumError, CorruptDownload)
+#: the full-object checksums S3 may report, as verify() names them
+CHECKSUMS = {"ChecksumSHA256": "sha256", "ChecksumSHA1": "sha1", "ChecksumCRC32": "crc32"}
 DENIED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "Forbidden",
           "ExpiredToken", "InvalidToken"}
 
@@ -91,9 +106,10 @@ def _no_expect_for_small_bodies(params: dict[str, Any], **_: Any) -> None:
 class S3Store(Store):
     """A versioned bucket on S3 or an S3-compatible server."""
 
-    def __init__(self, bucket: str, client: Any) -> None:
+    def __init__(self, bucket: str, client: Any, attempts: int = 5) -> None:
         self.bucket = bucket
         self.client = client
+        self.attempts = attempts
 
     @contextlib.contextmanager
     def _errors(self, what: str) -> Iterator[None]:
@@ -181,17 +197,27 @@ class S3Store(Store):
             args["VersionId"] = version_id
         return args
 
-    def get(self, key: str, version_id: str | None = None) -> bytes:
-        with self._errors(f"download of {self.display_url(key)}"):
-            answer = self.client.get_object(**self._get_args(key, version_id))
-            return answer["Body"].read()
+    def read(self, key: str, version_id: str | None = None) -> Download:
+        what = f"download of {self.display_url(key)}"
+        for attempt in range(1, self.attempts + 1):
+            with self._errors(what):
+                try:
+                    return self._read_once(what, key, version_id)
+                except BROKEN_BODY as exc:
+                    if attempt == self.attempts:
+                        if isinstance(exc, FlexibleChecksumError):
+                            raise CorruptDownload(f"{what}: the bytes received do not match "
+                                                  "the checksum the store reports") from None
+                        raise
+            time.sleep(min(0.05 * 2 ** attempt, 2.0))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def download(self, key: str, version_id: str | None, dest: Path) -> None:
-        with self._errors(f"download of {self.display_url(key)}"):
-            answer = self.client.get_object(**self._get_args(key, version_id))
-            with open(dest, "wb") as out:
-                for chunk in answer["Body"].iter_chunks(1 << 20):
-                    out.write(chunk)
+    def _read_once(self, what: str, key: str, version_id: str | None) -> Download:
+        # ChecksumMode: S3 then reports the checksums it keeps (nbvc's own puts send
+        # a SHA-256); botocore checks them as the body is read, verify() says which did
+        answer = self.client.get_object(**self._get_args(key, version_id), ChecksumMode="ENABLED")
+        data = answer["Body"].read()
+        return Download(data, verify(what, data, reported_digests(answer)))
 
     def head(self, key: str, version_id: str | None = None) -> ObjectVersion:
         with self._errors(f"details of {self.display_url(key)}"):
@@ -263,3 +289,24 @@ class S3Store(Store):
         with self._errors(f"delete of {self.display_url(key)}"):
             answer = self.client.delete_object(Bucket=self.bucket, Key=key)
         return answer.get("VersionId") or NULL_VERSION
+
+
+#: an ETag that is the MD5 of the body: single-part and not encrypted with KMS or a
+#: customer key (multipart ETags end in -N; encrypted ones are opaque)
+PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
+
+
+def reported_digests(answer: dict[str, Any]) -> dict[str, str]:
+    """The digests a GET's answer vouches for, in hex, named as :func:`verify` names them."""
+    found = {}
+    if answer.get("ChecksumType", "FULL_OBJECT") == "FULL_OBJECT":
+        for field, name in CHECKSUMS.items():
+            value = answer.get(field)
+            if value and "-" not in value:  # "-N": a checksum of the parts' checksums
+                found[name] = base64.b64decode(value).hex()
+    etag = answer.get("ETag", "").strip('"')
+    encrypted = (answer.get("ServerSideEncryption", "").startswith("aws:kms")
+                 or answer.get("SSECustomerAlgorithm"))
+    if PLAIN_MD5.fullmatch(etag) and not encrypted:
+        found["md5"] = etag
+    return found

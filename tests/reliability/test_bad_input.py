@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -70,11 +71,38 @@ def ws(tmp_path: Path, moto_server) -> Iterator[Workspace]:
     (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "nope"}]}',
      ("invalid nbformat",)),
     (b"\xff\xfe\xfa not utf-8", ("not UTF-8",)),
+    (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [], "x": ' + b"9" * 5000
+     + b"}", ("Python cannot read", "4300 digits")),
 ])
 def test_unreadable_notebooks(ws: Workspace, content: bytes, words: tuple[str, ...]) -> None:
     (ws.root / "bad.ipynb").write_bytes(content)
     before = snapshot(ws)
     refuse(ws, nbvc(ws.root, "save", "bad.ipynb"), before, "bad.ipynb", *words)
+
+
+def test_push_skips_a_bad_notebook_pushes_the_rest_and_says_partly_done(ws: Workspace) -> None:
+    (ws.root / "bad.ipynb").write_bytes(b"{oops")
+    write_notebook(ws.root / "good.ipynb", "changed")
+    result = nbvc(ws.root, "push")
+    assert result.returncode == 7, result.stderr
+    assert result.stderr.splitlines() == [
+        "skipped  bad.ipynb: not JSON (Expecting property name enclosed in double quotes at "
+        "line 1 column 2)"]
+    assert "1 uploaded" in result.stdout
+    assert ws.index.pending(None) == []
+
+
+def test_push_stops_with_exit_6_when_no_save_can_be_kept(ws: Workspace) -> None:
+    """The objects folder takes nothing (a file where it should be: the same error as
+    a read-only or full disk): no notebook is to blame, so push does not go on."""
+    objects = ws.root / ".nbvc" / "objects"
+    shutil.rmtree(objects)
+    objects.write_bytes(b"")
+    write_notebook(ws.root / "good.ipynb", "changed")
+    before = snapshot(ws)
+    refuse(ws, nbvc(ws.root, "push"), before, "cannot write to", "objects")
+    objects.unlink()  # a missing folder is made again
+    assert nbvc(ws.root, "push").returncode == 0
 
 
 def test_an_nbformat_3_notebook_is_kept_byte_for_byte(ws: Workspace) -> None:
@@ -245,4 +273,4 @@ def test_a_read_only_workspace(ws: Workspace) -> None:
     result = subprocess.run([*nobody, sys.executable, "-m", "nbvc", "save", "good.ipynb"],
                             cwd=ws.root, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "HOME": "/tmp", "XDG_CONFIG_HOME": "/nonexistent"})
-    refuse(ws, result, before, "read-only")
+    refuse(ws, result, before, "cannot write to", "Permission denied")
