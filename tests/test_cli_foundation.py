@@ -81,9 +81,10 @@ def test_log_lists_versions_newest_first_with_stable_json_fields(ws: Path) -> No
     assert set(rows[0]) == {
         "path", "short", "sha256", "size", "saved_at", "author", "host", "message", "kind",
         "save_id", "parent_save_id", "merge_parent_save_id", "pushed", "key", "version_id",
-        "pushed_at", "published",
+        "pushed_at", "published", "verified",
     }
     assert rows[0]["author"] == "ana" and rows[0]["pushed"] is False
+    assert rows[0]["verified"] is True
     assert rows[0]["size"] == nb.stat().st_size
 
 
