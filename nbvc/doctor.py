@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NbvcError
+from .index import Index
 from .notebook import digest_file
 from .store import parse_remote
 from .workspace import Workspace
@@ -25,11 +26,13 @@ class Check:
 
 def run_checks(workspace: Workspace) -> list[Check]:
     """Config, index, local objects, then the remote: credentials, bucket, versioning."""
-    checks = [_config(workspace), _index(workspace), _objects(workspace)]
+    checks = [_config(workspace), _index(workspace)]
+    if checks[-1].status != "fail":  # the checks below read the index
+        checks.append(_objects(workspace))
     spec = parse_remote(workspace.settings.remote, workspace.nbvc_dir)
     if spec.kind == "s3":
         checks.append(_credentials(workspace))
-    checks.extend(_remote(workspace))
+    checks.extend(_remote(workspace, index_ok=checks[1].status != "fail"))
     return checks
 
 
@@ -49,8 +52,7 @@ def _index(workspace: Workspace) -> Check:
     except NbvcError as exc:
         return Check("index", "fail", exc.message, exc.hint or "")
     if not ok:
-        return Check("index", "fail", "integrity check failed",
-                     "move .nbvc/index.db aside and run 'nbvc fetch' to rebuild it")
+        return Check("index", "fail", "integrity check failed", "run 'nbvc doctor --repair'")
     saves = workspace.index.one("SELECT count(*) AS n FROM saves")
     return Check("index", "ok", f"{saves['n'] if saves else 0} versions recorded")
 
@@ -111,14 +113,16 @@ def _conditional_writes(workspace: Workspace) -> Check:
                  "set conditional_writes = false in .nbvc/config.toml (push then HEADs first)")
 
 
-def _remote(workspace: Workspace) -> list[Check]:
+def _remote(workspace: Workspace, index_ok: bool = True) -> list[Check]:
     try:
         store = workspace.store
         status = store.versioning()
     except NbvcError as exc:
         return [Check("remote", "fail", exc.message,
                       exc.hint or "check 'nbvc remote show' and the endpoint")]
-    checks = [Check("remote", "ok", f"{store.display_url()} reachable"), _agreement(workspace)]
+    checks = [Check("remote", "ok", f"{store.display_url()} reachable")]
+    if index_ok:
+        checks.append(_agreement(workspace))
     if status == "Enabled":
         checks.append(Check("versioning", "ok", "Enabled"))
         checks.append(_conditional_writes(workspace))
@@ -160,7 +164,8 @@ def _agreement(workspace: Workspace) -> Check:
 def repair(workspace: Workspace) -> list[Check]:
     """Put damaged local state right from what survives: the bucket and the working files.
 
-    A corrupt index is moved aside and rebuilt by fetch; damaged or half-written
+    A corrupt, empty or missing index is moved aside and rebuilt by fetch, then the
+    save journal re-adopts the saves that were never pushed; damaged or half-written
     objects are removed; pushed versions missing locally are downloaded again;
     unpushed ones are recovered from the working file when it still holds them.
     """
@@ -174,6 +179,7 @@ def repair(workspace: Workspace) -> list[Check]:
     except NbvcError as exc:
         found.append(Check("fetch", "warn", f"history not rebuilt from the remote: {exc.message}",
                            exc.hint or ""))
+    found.append(_readopt(workspace))
     found.append(_refill_objects(workspace))
     return found
 
@@ -201,14 +207,29 @@ def _repair_index(workspace: Workspace) -> Check:
     except NbvcError as exc:
         problem = exc.message
     workspace.close()
-    workspace.__dict__.pop("index", None)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    moved = []
     for suffix in ("", "-wal", "-shm"):
         old = path.with_name(path.name + suffix)
         if old.exists():
             old.rename(old.with_name(f"{old.name}.damaged-{stamp}"))
-    workspace.index  # noqa: B018 - a fresh, empty index
-    return Check("index", "warn", f"{problem}; moved aside as index.db.damaged-{stamp}, rebuilt")
+            moved.append(old.name)
+    workspace.__dict__["index"] = Index(path, rebuilding=True)
+    aside = f"; moved aside as index.db.damaged-{stamp}" if moved else ""
+    return Check("index", "warn", f"{problem}{aside}, rebuilt")
+
+
+def _readopt(workspace: Workspace) -> Check:
+    """Saves the journal holds and the index does not (never pushed, or pushed where
+    fetch could not see): recorded again, so push sends or adopts them."""
+    index = workspace.index
+    with index.transaction():
+        found = index.replay_journal(0)
+        index.mark_journal_read()
+        index.base_on_ancestors()
+    if found:
+        return Check("journal", "warn", f"{found} save(s) recorded again from the save journal")
+    return Check("journal", "ok", "every save in the journal is in the index")
 
 
 def _repair_objects(workspace: Workspace) -> Check:

@@ -6,6 +6,13 @@ based on: the last one it pushed or pulled), ``remote_latest`` (the remote's
 latest version at the last fetch), ``publishes`` and ``stat_cache``. It knows
 nothing of S3: the core joins it to a store. WAL mode and a busy timeout let
 the Jupyter server and the CLI share it.
+
+Beside it, ``journal`` lists every local save as one JSON line, appended in the
+transaction that records it; the index keeps how far the journal reached. An
+index that lost saves (a damaged write-ahead log, a file emptied or deleted)
+is therefore noticed the next time it is opened: a tail the index lacks is
+recorded again at once, a lost index is refused until ``nbvc doctor --repair``
+rebuilds it from the bucket and the journal.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 BUSY_TIMEOUT_S = 30
+JOURNAL = "journal"
+#: what the journal keeps of a local save: all it takes to record it again
+JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
+                  "parent_uid", "merge_parent_uid", "message")
 
 
 def busy_timeout() -> float:
@@ -33,6 +44,13 @@ def busy_timeout() -> float:
         return max(0.0, float(os.environ.get("NBVC_LOCK_TIMEOUT", BUSY_TIMEOUT_S)))
     except ValueError:
         return BUSY_TIMEOUT_S
+
+
+def journal_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
 
 
 def index_error(path: str | Path, exc: sqlite3.Error) -> WorkspaceError:
@@ -170,9 +188,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX saves_by_time ON saves (saved_at, id);
     """,
     # 6: a version nbvc did not write and nothing could verify (no checksum, an ETag
-    #    that is not an MD5): its sha256 is of the bytes as received
+    #    that is not an MD5): its sha256 is of the bytes as received; how far the
+    #    save journal reached when the index last recorded a save
     """
     ALTER TABLE saves ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
+    INSERT INTO journal VALUES (1, 0);
     """,
 ]
 
@@ -220,9 +241,15 @@ NO_STAT: tuple[Any, ...] = (None, None, None, None, REMOTE_SAME)
 class Index:
     """One workspace's index database, safe to share between threads and processes."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, rebuilding: bool = False) -> None:
+        """Open the index at ``path``. An index that is missing or empty although the
+        workspace holds saves is refused (:class:`WorkspaceError` naming the repair);
+        ``rebuilding``: the repair's own open, which makes a new one."""
         self.path = path
+        self.journal = os.path.join(os.path.dirname(path), JOURNAL)
         self._lock = RLock()
+        if not rebuilding:
+            self._check_present()
         try:
             timeout = busy_timeout()
             self.conn = sqlite3.connect(
@@ -233,8 +260,85 @@ class Index:
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+            if not rebuilding:
+                self._catch_up()
         except sqlite3.Error as exc:
             raise index_error(path, exc) from None
+
+    def _check_present(self) -> None:
+        """A missing or empty index is new, unless the journal or the local objects
+        say this workspace has saved before: then it was lost, and a new empty one
+        would silently be a shorter history."""
+        try:
+            if os.stat(self.path).st_size:
+                return
+            state = "empty"
+        except FileNotFoundError:
+            state = "missing"
+        objects = os.path.join(os.path.dirname(self.path), "objects")
+        try:
+            saved = any(entry.is_dir() for entry in os.scandir(objects))
+        except OSError:
+            saved = False
+        if saved or journal_size(self.journal):
+            raise WorkspaceError(
+                f"index {self.path} is {state}, but this workspace has saves",
+                hint="run 'nbvc doctor --repair' to rebuild it from the bucket, the journal "
+                     "and the local objects")
+
+    def _catch_up(self) -> None:
+        """Record again the saves the journal holds and the index lost (see the module's
+        note): one stat and one read when nothing was lost."""
+        (reached,) = self.conn.execute("SELECT size FROM journal").fetchone()
+        if journal_size(self.journal) == reached:
+            return
+        with self.transaction():  # journal appends are made under this lock: now it is still
+            (reached,) = self.conn.execute("SELECT size FROM journal").fetchone()
+            found = self.replay_journal(reached) if journal_size(self.journal) > reached else 0
+            self.mark_journal_read()
+        if found:
+            import logging
+
+            logging.getLogger("nbvc.index").warning(
+                "warning: the index had lost %d save(s); recorded again from %s", found,
+                self.journal)
+
+    def mark_journal_read(self) -> None:
+        """Inside a transaction: the index holds every save the journal has now."""
+        self.conn.execute("UPDATE journal SET size=?", [journal_size(self.journal)])
+
+    def replay_journal(self, start: int = 0) -> int:
+        """Inside a transaction: record the journal's saves from byte ``start`` that the
+        index does not hold; returns how many. A save older than its notebook's newest
+        version here is kept in history as ``shelved`` (never pushed over newer work);
+        newer ones are pending, for push to send (or adopt, when a push had landed it)."""
+        try:
+            with open(self.journal, "rb") as handle:
+                handle.seek(start)
+                lines = handle.read().splitlines()
+        except FileNotFoundError:
+            return 0
+        import json
+
+        found = 0
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:  # the torn last line of a write cut short
+                continue
+            if not isinstance(entry, dict) or self.conn.execute(
+                    "SELECT 1 FROM saves WHERE uid=?", [entry.get("uid")]).fetchone():
+                continue
+            row = {name: entry.get(name) for name in JOURNAL_FIELDS}
+            newest = self.conn.execute("SELECT max(saved_at) FROM saves WHERE path=?",
+                                       [row["path"]]).fetchone()[0]
+            if newest is not None and newest > row["saved_at"]:
+                row["kind"] = "shelved"
+            else:  # the cached stat and base predate this save: the next scan re-reads
+                self.conn.execute("DELETE FROM stat_cache WHERE path=?", [row["path"]])
+            self.add_save(row)
+            found += 1
+        return found
 
     @cached_property
     def db(self) -> Any:
@@ -328,7 +432,26 @@ class Index:
                 inserted.append(self.add_save(row))
                 if stat is not None:
                     self._remember_stat(row["path"], stat, row["sha256"], row["md5"], row["sha256"])
+            self._journal([row for row in inserted if row["version_id"] is None])
         return inserted
+
+    def _journal(self, rows: list[dict[str, Any]]) -> None:
+        """Append local saves to the journal, inside the transaction recording them."""
+        if not rows:
+            return
+        import orjson
+
+        data = b"".join(orjson.dumps({name: row.get(name) for name in JOURNAL_FIELDS}) + b"\n"
+                        for row in rows)
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            end = os.lseek(fd, 0, os.SEEK_CUR)
+        finally:
+            os.close(fd)
+        self.conn.execute("UPDATE journal SET size=?", [end])
 
     def add_save(self, row: dict[str, Any]) -> dict[str, Any]:
         """Insert a saves row inside the caller's transaction; returns it with its id."""
@@ -612,6 +735,28 @@ class Index:
             return self.conn.execute(
                 "UPDATE saves SET kind='shelved' WHERE path=? AND version_id IS NULL AND kind='save'",
                 [path]).rowcount
+
+    def base_on_ancestors(self) -> None:
+        """Inside a transaction: a notebook with unpushed saves and no recorded base (a
+        rebuilt index) is based on the nearest pushed version its oldest unpushed save
+        descends from, so push sends them on top of it (or meets a true conflict)."""
+        rows = self.conn.execute(
+            "SELECT s.path, s.parent_uid FROM saves s LEFT JOIN heads h ON h.path = s.path "
+            "WHERE h.path IS NULL AND s.version_id IS NULL AND s.kind='save' "
+            "AND s.id = (SELECT min(id) FROM saves WHERE path=s.path AND version_id IS NULL "
+            "AND kind='save')").fetchall()
+        for path, uid in rows:
+            seen = set()
+            while uid is not None and uid not in seen:
+                seen.add(uid)
+                found = self.conn.execute("SELECT key, version_id, etag, pushed_at, parent_uid "
+                                          "FROM saves WHERE uid=?", [uid]).fetchone()
+                if found is None:
+                    break
+                key, version_id, etag, when, uid = found
+                if version_id is not None:
+                    self._set_head(path, key, version_id, etag, when)
+                    break
 
     def set_head(self, path: str, key: str, version_id: str, etag: str, when: str) -> None:
         with self.transaction():

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from nbvc import sync
 from nbvc.workspace import Workspace
@@ -53,16 +56,65 @@ def test_a_corrupted_index_is_a_clear_error_and_repair_rebuilds_it(tmp_path: Pat
     assert list(ws.nbvc_dir.glob("index.db.damaged-*"))
 
 
-def test_a_deleted_index_is_rebuilt_by_fetch(tmp_path: Path, moto_server) -> None:
+def test_a_fresh_clone_builds_its_index_with_fetch(tmp_path: Path, moto_server) -> None:
     ws, history = pushed_workspace(tmp_path, moto_server.url)
     for path in ws.nbvc_dir.glob("index.db*"):
         path.unlink()
-    assert nbvc(ws.root, "fetch").returncode == 0
+    for path in [ws.nbvc_dir / "journal", *(ws.nbvc_dir / "objects").iterdir()]:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    assert nbvc(ws.root, "fetch").returncode == 0  # nothing local: a new machine
     assert [(p, v) for p, v, _ in history_of(ws.root)] == [(p, v) for p, v, _ in history]
     assert nbvc(ws.root, "status", "--json").stdout.count('"clean"') == 4
     for path in sorted({p for p, _, _ in history}):  # log reads the older versions' metadata
         assert nbvc(ws.root, "log", path).returncode == 0
     assert history_of(ws.root) == history
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied"])
+def test_a_lost_index_is_refused_and_repair_readopts_the_unpushed_saves(
+        tmp_path: Path, moto_server, damage: str) -> None:
+    ws, history = pushed_workspace(tmp_path, moto_server.url)
+    write_notebook(ws.root / "n0.ipynb", "never pushed")
+    assert nbvc(ws.root, "save", "n0.ipynb").returncode == 0
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    if damage == "emptied":
+        (ws.nbvc_dir / "index.db").write_bytes(b"")
+    for command in (["log", "n0.ipynb"], ["fetch"], ["push"]):
+        refused = nbvc(ws.root, *command)
+        assert refused.returncode == 6, refused
+        assert f"index.db is {'missing' if damage == 'deleted' else 'empty'}" in refused.stderr
+        assert "nbvc doctor --repair" in refused.stderr and "Traceback" not in refused.stderr
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert checks["journal"]["detail"] == "1 save(s) recorded again from the save journal"
+    assert [r for r in history_of(ws.root) if r[1]] == history
+    assert nbvc(ws.root, "status", "n0.ipynb").returncode == 0
+    pushed = nbvc(ws.root, "push")
+    assert pushed.returncode == 0 and pushed.stdout.startswith("1 uploaded"), pushed.stdout
+    audit(Workspace(ws.root))
+
+
+def test_an_index_that_lost_its_newest_saves_records_them_again(tmp_path: Path,
+                                                                moto_server) -> None:
+    """An older index.db in place of the newest (a write-ahead log lost, a restore from
+    a backup): the journal's tail is recorded again when the index is next opened."""
+    ws, history = pushed_workspace(tmp_path, moto_server.url)
+    older = tmp_path / "older.db"
+    shutil.copy(ws.nbvc_dir / "index.db", older)  # closed: the log is checkpointed into it
+    for n in range(2):
+        write_notebook(ws.root / "n1.ipynb", f"later {n}")
+        assert nbvc(ws.root, "save", "n1.ipynb").returncode == 0
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    shutil.copy(older, ws.nbvc_dir / "index.db")
+    log = nbvc(ws.root, "log", "n1.ipynb", "--json")
+    assert log.returncode == 0
+    assert "warning: the index had lost 2 save(s)" in log.stderr
+    assert [r["pushed"] for r in json.loads(log.stdout)] == [False, False, True, True, True]
+    assert "lost" not in nbvc(ws.root, "log", "n1.ipynb").stderr  # recorded once
+    assert nbvc(ws.root, "push").stdout.startswith("2 uploaded")
+    audit(Workspace(ws.root))
 
 
 def test_missing_and_half_written_objects_are_restored_from_the_bucket(tmp_path: Path,
