@@ -782,8 +782,14 @@ class Index:
         )
         return [r for r in rows if paths is None or r["path"] in paths]
 
-    def insert_publish(self, row: dict[str, Any]) -> None:
+    def insert_publish(self, row: dict[str, Any], *, once: bool = False) -> None:
+        """Record a publish (or unpublish); ``once``: unless that published version is
+        recorded already."""
         with self.transaction():
+            if once and self.conn.execute(
+                    "SELECT 1 FROM publishes WHERE published_key=? AND published_version_id=?",
+                    [row["published_key"], row["published_version_id"]]).fetchone():
+                return
             self.db["publishes"].insert(row)
 
     def publishes_of(self, path: str) -> list[dict[str, Any]]:

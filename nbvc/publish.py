@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import metadata
 from .errors import ConflictError, NotFound, UsageError
 from .refs import resolve_ref
+from .remote_versions import iso
 from .store import ObjectNotFound
-from .sync import push, read_metadata
+from .sync import push
 from .workspace import Workspace, utcnow
 
 MAX_URL_EXPIRY = 7 * 24 * 3600  # S3's own limit for SigV4 presigned URLs
@@ -44,19 +46,24 @@ def publish(workspace: Workspace, user_path: str, ref: str | None = None) -> dic
     }
     try:
         current = store.head(target)
-        if read_metadata(current.metadata).get("sha256") == row["sha256"]:
-            return {**result, "status": "unchanged", "published_version_id": current.version_id}
     except ObjectNotFound:
-        pass
+        current = None
+    if current is not None and (meta := metadata.decode(current.metadata)).get("sha256") == row["sha256"]:
+        # recorded here if it is not yet: a publish stopped after its copy landed
+        workspace.index.insert_publish({
+            "path": rel, "sha256": row["sha256"],
+            "source_key": meta.get("source-key") or row["key"],
+            "source_version_id": meta.get("source-version-id") or row["version_id"],
+            "published_key": target, "published_version_id": current.version_id,
+            "published_at": meta.get("published-at") or iso(current.last_modified),
+            "author": meta.get("published-by") or workspace.settings.user, "state": "published",
+        }, once=True)
+        return {**result, "status": "unchanged", "published_version_id": current.version_id}
     when = utcnow()
-    metadata = {
-        "nbvc-sha256": row["sha256"],
-        "nbvc-source-key": row["key"],
-        "nbvc-source-version-id": row["version_id"],
-        "nbvc-published-at": when,
-        "nbvc-published-by": workspace.settings.user,
-    }
-    copied = store.copy(row["key"], row["version_id"], target, metadata=metadata)
+    fields = {"sha256": row["sha256"], "source-key": row["key"],
+              "source-version-id": row["version_id"], "published-at": when,
+              "published-by": workspace.settings.user}
+    copied = store.copy(row["key"], row["version_id"], target, metadata=metadata.encode(fields))
     workspace.index.insert_publish({
         "path": rel, "sha256": row["sha256"], "source_key": row["key"],
         "source_version_id": row["version_id"], "published_key": target,
@@ -91,7 +98,7 @@ def published(workspace: Workspace) -> list[dict[str, Any]]:
     for version in store.list_versions(f"{prefix}/" if prefix else ""):
         if not version.is_latest or version.is_delete_marker:
             continue
-        meta = read_metadata(store.head(version.key, version.version_id).metadata)
+        meta = metadata.decode(store.head(version.key, version.version_id).metadata)
         found.append({
             "published_key": version.key,
             "published_url": store.display_url(version.key),

@@ -16,23 +16,21 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
 
+from . import metadata
 from .notebook import digest_bytes
 from .store import ObjectVersion
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-META_PREFIX = "nbvc-"
-MAX_MESSAGE = 512
 #: the sha256 of a sketch: not known until its metadata is read
 UNKNOWN = ""
 
 
 def save_metadata(row: dict[str, Any]) -> dict[str, str]:
-    """Object metadata of a pushed save (values percent-encoded: headers are ASCII)."""
-    fields = {
+    """Object metadata of a pushed save (see :mod:`nbvc.metadata`)."""
+    return metadata.encode({
         "sha256": row["sha256"],
         "save-id": row["uid"],
         "parent": row["parent_uid"] or "",
@@ -40,18 +38,11 @@ def save_metadata(row: dict[str, Any]) -> dict[str, str]:
         "saved-at": row["saved_at"],
         "author": row["author"],
         "host": row["host"],
-        "message": (row["message"] or "")[:MAX_MESSAGE],
-    }
-    return {META_PREFIX + k: quote(v, safe="") for k, v in fields.items() if v}
+        "message": row["message"] or "",
+    })
 
 
-def read_metadata(metadata: dict[str, str]) -> dict[str, str]:
-    """The nbvc fields of an object's metadata, decoded (keys without the prefix)."""
-    return {
-        k[len(META_PREFIX):]: unquote(v)
-        for k, v in metadata.items()
-        if k.lower().startswith(META_PREFIX)
-    }
+read_metadata = metadata.decode
 
 
 def iso(moment: datetime) -> str:

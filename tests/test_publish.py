@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from nbvc import metadata, sync
 from nbvc import publish as pub
-from nbvc import sync
 from nbvc.errors import NbvcError, NotFound, UsageError
 from nbvc.refs import AmbiguousRef, UnknownRef, resolve_ref
 from nbvc.versions import diff_sides, restore, show
@@ -246,3 +246,63 @@ def test_unknown_ref_on_the_cli_is_one_line_exit_3(ws: Workspace) -> None:
 def test_errors_are_nbvc_errors(ws: Workspace) -> None:
     with pytest.raises(NbvcError):
         pub.publish(ws, str(ws.root / "missing.ipynb"))
+
+
+@pytest.fixture
+def ws_of_zoe(request: pytest.FixtureRequest, tmp_path: Path, moto_server, bucket_url: str
+              ) -> Workspace:
+    """A workspace of a user whose name is not ASCII, on the real S3 server."""
+    root = tmp_path / "wz"
+    root.mkdir()
+    return Workspace.init(root, {"user": "zoë", "remote": bucket_url,
+                                 "endpoint_url": moto_server.url})[0]
+
+
+def test_publish_of_a_non_ascii_user_and_path_round_trips(ws_of_zoe: Workspace) -> None:
+    ws = ws_of_zoe
+    nb = three_versions(ws, "résumé €.ipynb")
+    result = pub.publish(ws, str(nb))
+    assert result["published_key"] == "published/zoë/résumé €.ipynb"
+    meta = sync.read_metadata(ws.store.head(result["published_key"]).metadata)
+    assert meta["source-key"] == "workspace/zoë/résumé €.ipynb"
+    assert meta["published-by"] == "zoë"
+    [listed] = pub.published(ws)
+    assert listed["published_by"] == "zoë" and listed["source_version_id"] == result["source_version_id"]
+    [record] = ws.index.publishes_of("résumé €.ipynb")
+    assert record["published_version_id"] == result["published_version_id"]
+
+
+def test_a_long_non_ascii_message_is_shortened_to_fit_s3s_metadata_limit(
+        ws_of_zoe: Workspace) -> None:
+    ws = ws_of_zoe
+    write_notebook(ws.root / "nb.ipynb", "x")
+    ws.save([str(ws.root / "nb.ipynb")], message="日本語のメッセージ" * 60)
+    assert sync.push(ws).ok
+    meta = sync.read_metadata(ws.store.head(ws.key("nb.ipynb")).metadata)
+    assert meta["message"].startswith("日本語のメッセージ") and meta["message"].endswith("…")
+    assert sum(len(k) + len(v) for k, v in ws.store.head(ws.key("nb.ipynb")).metadata.items()) <= 2048
+
+
+def test_metadata_of_nbvc_0_published_copies_is_read_as_written() -> None:
+    """Published copies made before one codec carried raw values: a '%' in a key stays."""
+    old = {"nbvc-sha256": "ab" * 32, "nbvc-source-key": "workspace/kylek/100%25 done.ipynb",
+           "nbvc-published-by": "kylek"}
+    assert sync.read_metadata(old)["source-key"] == "workspace/kylek/100%25 done.ipynb"
+    new = metadata.encode({"source-key": "workspace/kylek/100%25 done.ipynb"})
+    assert sync.read_metadata(new)["source-key"] == "workspace/kylek/100%25 done.ipynb"
+
+
+def test_a_publish_stopped_after_its_copy_landed_is_recorded_when_run_again(ws: Workspace) -> None:
+    nb = three_versions(ws)
+    latest = ws.log(str(nb))[0]
+    target = ws.published_key("nb.ipynb")
+    copied = ws.store.copy(latest["key"], latest["version_id"], target, metadata=metadata.encode({
+        "sha256": latest["sha256"], "source-key": latest["key"],
+        "source-version-id": latest["version_id"], "published-by": "kylek"}))
+    assert not ws.index.publishes_of("nb.ipynb")  # the copy landed, the record did not
+    again = pub.publish(ws, str(nb))
+    assert again["status"] == "unchanged" and again["published_version_id"] == copied.version_id
+    [record] = ws.index.publishes_of("nb.ipynb")
+    assert record["published_version_id"] == copied.version_id
+    pub.publish(ws, str(nb))
+    assert len(ws.index.publishes_of("nb.ipynb")) == 1

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from nbvc import sync
+from nbvc.doctor import repair
 from nbvc.errors import WorkspaceError
 from nbvc.status import status
 from nbvc.workspace import Workspace
@@ -241,7 +242,7 @@ def test_fetch_twice_learns_nothing_new_and_heads_nothing(ws: Workspace, other: 
     assert set(counts) == {"ListObjectVersions"}
 
 
-def test_a_deleted_index_is_rebuilt_by_fetch(ws: Workspace) -> None:
+def test_a_deleted_index_is_rebuilt_by_repair(ws: Workspace) -> None:
     nb = ws.root / "a.ipynb"
     for source in ("1", "2", "3"):
         write_notebook(nb, source)
@@ -251,7 +252,7 @@ def test_a_deleted_index_is_rebuilt_by_fetch(ws: Workspace) -> None:
     for name in ("index.db", "index.db-wal", "index.db-shm"):
         (ws.nbvc_dir / name).unlink(missing_ok=True)
     rebuilt = Workspace(ws.root)
-    sync.fetch(rebuilt)
+    repair(rebuilt)
     assert [(r["version_id"], r["sha256"], r["saved_at"]) for r in rebuilt.log(str(nb))] == before
     assert [s.state for s in status(rebuilt)] == ["clean"]
 
