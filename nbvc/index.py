@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from _thread import RLock  # threading's lock, without importing threading (status's start-up)
 from contextlib import contextmanager
 from functools import cached_property
 
 from .errors import WorkspaceError
+from .tree import RACY_MTIME, racy
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (status's start-up)
 if TYPE_CHECKING:
@@ -647,13 +649,14 @@ class Index:
             self._remember_stat(path, st, sha256, md5, base)
 
     def _remember_stat(self, path: str, st: Any, sha256: str, md5: str, base: str | None) -> None:
+        mtime = RACY_MTIME if racy(st.st_mtime_ns, time.time_ns()) else st.st_mtime_ns
         self.conn.execute(
             "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
             "sha256=excluded.sha256, md5=excluded.md5, "
             "base=coalesce(excluded.base, stat_cache.base)",
-            (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base),
+            (path, mtime, st.st_size, st.st_ino, sha256, md5, base),
         )
 
     def base(self, path: str, last: dict[str, Any] | None = None) -> str | None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections import namedtuple
 
 from .errors import NotFound
 from .index import NO_STAT, REMOTE_AHEAD, REMOTE_DELETED, Index
-from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, scan_tree
+from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, racy, scan_tree
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (start-up)
 if TYPE_CHECKING:
@@ -99,8 +100,10 @@ def workspace_status(root: str, index: Index | None = None, split: bool = False)
         if own:
             index.close()
     changed = [row for row in rows if row.state != "clean"]
-    _save_cache(cache_path, (CACHE_FORMAT, *generation, tree, [tuple(r) for r in changed],
-                             len(rows)))
+    newest = max((max(stats[0::3]) for _names, stats in tree.values() if stats), default=None)
+    if newest is None or not racy(newest, time.time_ns()):  # else its stats prove nothing
+        _save_cache(cache_path, (CACHE_FORMAT, *generation, tree, [tuple(r) for r in changed],
+                                 len(rows)))
     return Report(changed, tree, len(rows))
 
 

@@ -31,6 +31,21 @@ BY_DESCRIPTOR = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
 SPLIT_AT = 2000
 
 
+#: what a stat cache keeps as the mtime of a file whose stat proves nothing yet (see
+#: :func:`racy`): no file has it, so the next look reads the file again
+RACY_MTIME = -1
+
+
+def racy(mtime_ns: int, now_ns: int) -> bool:
+    """Could the file be written again, with the same size, and keep this mtime? Yes
+    while its timestamp tick is not over (git's "racily clean" entries): a stat taken
+    now must not vouch for its bytes later. File systems that keep whole seconds
+    (FAT keeps two) tick slowly; the others stamp files from the kernel's coarse
+    clock, a few milliseconds a tick, so 50 ms covers them with room to spare."""
+    tick = 2_000_000_000 if mtime_ns % 1_000_000_000 == 0 else 50_000_000
+    return mtime_ns > now_ns - tick
+
+
 def find_root(start: str | None = None) -> str:
     """The workspace holding ``start`` (default: the current directory), as git
     finds its repository: the nearest folder, upwards, with ``.nbvc/config.toml``."""

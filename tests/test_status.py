@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,17 @@ def pushed(ws: Workspace, *paths: str) -> Workspace:
     return ws
 
 
+def settled(ws: Workspace) -> None:
+    """Every notebook as if written a minute ago: a stat taken within a file's
+    timestamp tick proves nothing (see the racy-clean tests), so status caches
+    nothing about files written a moment ago; then a status that lets the stat cache
+    learn them."""
+    for path in ws.root.rglob("*.ipynb"):
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+    status(ws)  # their stat cache learns the new stats (a change to the index)
+
+
 def states(ws: Workspace) -> dict[str, str]:
     return {row.path: row.state for row in status(ws)}
 
@@ -43,6 +55,7 @@ def states(ws: Workspace) -> dict[str, str]:
 def test_an_unchanged_workspace_is_answered_from_the_cache(ws: Workspace, monkeypatch) -> None:
     pushed(ws, "a.ipynb", "sub/b.ipynb")
     write_notebook(ws.root / "new.ipynb", "new")
+    settled(ws)
     first = status(ws)
     monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
     assert status(ws) == first
@@ -53,6 +66,7 @@ def test_an_unchanged_workspace_is_answered_from_the_cache(ws: Workspace, monkey
 def test_a_cached_report_keeps_deleted_notebooks(ws: Workspace, monkeypatch) -> None:
     pushed(ws, "a.ipynb", "b.ipynb")
     (ws.root / "b.ipynb").unlink()
+    settled(ws)
     workspace_status(str(ws.root))
     monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
     report = workspace_status(str(ws.root))
@@ -132,6 +146,7 @@ def test_a_rebuilt_index_is_told_apart_by_its_token(ws: Workspace) -> None:
 
 def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
+    settled(ws)
     cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
     for damage in (b"", b"\x00garbage", b"\xe9" * 64):
         cache.write_bytes(damage)
@@ -141,6 +156,7 @@ def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
 
 def test_a_cache_of_another_shape_is_ignored(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
+    settled(ws)
     cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
     cache.write_bytes(marshal.dumps((nbvc.status.CACHE_FORMAT, "t", 0, {}, [], "many")))
     assert [r.state for r in workspace_status(str(ws.root), split=True).rows()] == ["clean"]
@@ -250,6 +266,8 @@ def test_a_trigger_is_one_statement_of_a_migration() -> None:
 def test_a_status_that_last_saw_a_big_tree_lists_it_with_a_forked_child(
         ws: Workspace, monkeypatch) -> None:
     pushed(ws, "a/n.ipynb", "b/n.ipynb", "c/n.ipynb")
+    settled(ws)
+    (ws.nbvc_dir / nbvc.status.CACHE_FILE).unlink()
     forks = []
     real = nbvc.tree._start_child
     monkeypatch.setattr(nbvc.tree, "_start_child", lambda *a: forks.append(a) or real(*a))
@@ -296,3 +314,26 @@ def test_status_of_a_notebook_that_does_not_exist_is_a_one_line_error(ws: Worksp
     (ws.root / "gone.ipynb").unlink()
     rows = status(ws, [str(ws.root / "gone.ipynb")])
     assert [(r.path, r.state) for r in rows] == [("gone.ipynb", "deleted")]
+
+
+def test_a_rewrite_within_the_same_timestamp_tick_is_seen(ws: Workspace) -> None:
+    """git's racily-clean case: the same size, the same mtime, other bytes."""
+    pushed(ws, "a.ipynb")
+    path = ws.root / "a.ipynb"
+    tick = time.time_ns() + 1_000_000_000  # the tick is not over until status is done
+    os.utime(path, ns=(tick, tick))
+    before = path.stat()
+    assert states(ws) == {"a.ipynb": "clean"}
+    path.write_bytes(path.read_bytes().replace(b"a.ipynb", b"A.IPYNB"))  # in place: same inode
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_ino) == (before.st_size, before.st_ino)
+    assert states(ws) == {"a.ipynb": "modified"}
+    assert ws.save()[0].status == "saved"  # a scan sees it too
+
+
+def test_racy_is_the_timestamp_tick_of_the_file_system() -> None:
+    now = 1_700_000_000_123_456_789
+    assert nbvc.tree.racy(now - 10_000_000, now)  # nanosecond stamps: a tick of the coarse clock
+    assert not nbvc.tree.racy(now - 60_000_000, now)
+    assert nbvc.tree.racy(1_700_000_000_000_000_000, now)  # whole seconds: up to two of them
+    assert not nbvc.tree.racy(1_699_999_997_000_000_000, now)
