@@ -171,7 +171,7 @@ def repair(workspace: Workspace) -> list[Check]:
     """
     from .sync import fetch
 
-    found = [_repair_index(workspace), _repair_objects(workspace)]
+    found = [_repair_index(workspace), _sweep(workspace), _repair_objects(workspace)]
     try:
         report = fetch(workspace, full=True)  # a rebuild reads every version's metadata
         found.append(Check("fetch", "ok", f"{report.listed} remote versions, {report.learned} relearned"))
@@ -236,11 +236,23 @@ def _repair_objects(workspace: Workspace) -> Check:
     removed = 0
     root = workspace.objects.root
     for path in root.rglob("*"):
-        if path.is_file() and (path.name.startswith(".tmp-") or not _intact(path, root)):
+        if path.is_file() and not _intact(path, root):
             path.unlink()
             removed += 1
     return Check("local objects", "warn" if removed else "ok",
                  f"{removed} damaged or half-written object(s) removed" if removed else "all intact")
+
+
+def _sweep(workspace: Workspace) -> Check:
+    """Temp files killed runs left (a pull's in the notebook folders, a save's in the
+    objects); one a live run is writing is young, and stays."""
+    before = workspace.swept
+    for _ in workspace.notebooks():  # the walk sweeps
+        pass
+    removed = workspace.swept - before + workspace.objects.sweep()
+    if removed:
+        return Check("temp files", "warn", f"{removed} left by killed runs removed")
+    return Check("temp files", "ok", "none left by killed runs")
 
 
 def _intact(path: Path, root: Path) -> bool:

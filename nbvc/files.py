@@ -4,11 +4,34 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .keys import UnsafeKey
 
 TEMP_PREFIX = ".nbvc-"
+#: a temp file untouched this long was left by a run that was killed: a live write
+#: keeps its file's mtime moving, and renames it as soon as it is written
+STALE_AFTER_S = 300
+
+
+def sweep(folder: str, names: Iterable[str], prefix: str = TEMP_PREFIX, suffix: str = ".tmp",
+          *, now: float | None = None) -> int:
+    """Remove the stale temp files (``prefix…suffix``) among ``names`` in ``folder``
+    (see :data:`STALE_AFTER_S`); returns how many. One that cannot be removed stays."""
+    now = time.time() if now is None else now
+    removed = 0
+    for name in names:
+        if name.startswith(prefix) and name.endswith(suffix):
+            path = os.path.join(folder, name)
+            try:
+                if now - os.lstat(path).st_mtime > STALE_AFTER_S:
+                    os.unlink(path)
+                    removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def check_inside(dest: Path, root: Path) -> None:

@@ -13,6 +13,9 @@ from pathlib import Path
 from .errors import NotFound, WorkspaceError
 from .notebook import CHUNK, Digest
 
+#: how a kept object starts: a temp file in the root, renamed into ab/cdef… when whole
+TEMP_PREFIX = ".tmp-"
+
 
 class ObjectsUnwritable(WorkspaceError):
     """The objects folder takes no new object: no save can be kept, so no command
@@ -50,15 +53,25 @@ class ObjectStore:
             os.replace(tmp, final)
         return digest
 
+    def sweep(self, *, now: float | None = None) -> int:
+        """Remove the temp files killed saves left here (see :func:`nbvc.files.sweep`)."""
+        from .files import sweep
+
+        try:
+            names = os.listdir(self._root)
+        except OSError:
+            return 0
+        return sweep(self._root, names, TEMP_PREFIX, "", now=now)
+
     def _temp(self) -> tuple[int, str]:
         import tempfile
 
         try:
             try:
-                return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
+                return tempfile.mkstemp(dir=self._root, prefix=TEMP_PREFIX)
             except FileNotFoundError:  # the folder was removed (to free space): make it again
                 os.makedirs(self._root, exist_ok=True)
-                return tempfile.mkstemp(dir=self._root, prefix=".tmp-")
+                return tempfile.mkstemp(dir=self._root, prefix=TEMP_PREFIX)
         except OSError as exc:
             raise ObjectsUnwritable(f"cannot write to {self.root}: {exc.strerror}",
                                     hint="check the folder's permissions and free space") from None

@@ -637,7 +637,20 @@ def pull(
             except OSError as exc:  # a name too long, a file where a folder must go
                 outcomes.append(PullOutcome(rel, "skipped",
                                             detail=f"this file system cannot hold it: {exc.strerror}"))
+        _sweep_folders(workspace, targets)
     return fetched, outcomes
+
+
+def _sweep_folders(workspace: Workspace, targets: list[str]) -> None:
+    """Remove what killed pulls left in the folders pull writes to (their temp files,
+    see :func:`nbvc.files.sweep`)."""
+    from .files import sweep
+
+    for folder in {os.path.dirname(os.path.join(workspace.root, rel)) for rel in targets}:
+        try:
+            workspace.swept += sweep(folder, os.listdir(folder))
+        except OSError:  # a folder that is not there (or not one): nothing was left in it
+            continue
 
 
 def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:

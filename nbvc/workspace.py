@@ -84,6 +84,8 @@ class Workspace:
             )
         self.overrides = dict(overrides or {})
         self.settings = config.resolve(self.nbvc_dir, self.overrides)
+        #: temp files of killed writes removed by this workspace's walks
+        self.swept = 0
 
     # -- finding and creating --------------------------------------------------
 
@@ -232,9 +234,14 @@ class Workspace:
         }
 
     def _walk(self, top: Path) -> Iterator[str]:
+        """The notebooks under ``top``; on the way, the temp files of killed writes
+        (see :func:`nbvc.files.sweep`) are removed."""
+        from .files import sweep
+
         root_len = len(str(self.root)) + 1
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+            self.swept += sweep(dirpath, filenames)
             folder = (dirpath + os.sep)[root_len:].replace(os.sep, "/")
             yield from (folder + name for name in sorted(filenames) if name.endswith(SUFFIX))
 
@@ -283,6 +290,8 @@ class Workspace:
             raise NotFound("no notebooks found at the given paths")
         self.index.check_writable()  # a locked or read-only index changes nothing
         stats = {} if explicit else self.index.all_stats()
+        if not explicit:  # a scan of the whole tree also sweeps what killed saves left
+            self.objects.sweep()
         for rel in relpaths:
             try:
                 yield self._examine(rel, explicit, stats.get(rel))

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,15 +125,53 @@ def test_missing_and_half_written_objects_are_restored_from_the_bucket(tmp_path:
     objects = sorted(p for p in (ws.nbvc_dir / "objects").rglob("*") if p.is_file())
     objects[0].unlink()
     objects[1].write_bytes(objects[1].read_bytes()[:10])  # half written
-    (ws.nbvc_dir / "objects" / ".tmp-leftover").write_bytes(b"partial")
+    left = ws.nbvc_dir / "objects" / ".tmp-leftover"
+    left.write_bytes(b"partial")
+    an_hour_ago(left)
     result = nbvc(ws.root, "doctor", "--repair", "--json")
     checks = {c["name"]: c for c in json.loads(result.stdout)}
-    assert checks["local objects"]["detail"].startswith("2 damaged")
+    assert checks["local objects"]["detail"].startswith("1 damaged")
+    assert checks["temp files"]["detail"] == "1 left by killed runs removed"
+    assert not left.exists()
     assert checks["versions"]["status"] == "ok"
     fresh = Workspace(ws.root)
     for row in fresh.index.rows("SELECT sha256 FROM saves WHERE kind='save'"):
         fresh.objects.verified_path(row["sha256"])
     audit(fresh)
+
+
+def an_hour_ago(path: Path) -> None:
+    then = time.time() - 3600
+    os.utime(path, (then, then))
+
+
+def test_temp_files_of_killed_runs_are_swept_by_the_next_run(tmp_path: Path, moto_server) -> None:
+    """A pull killed while writing a notebook leaves `.nbvc-<random>.tmp` beside it; a
+    save killed while keeping its bytes leaves `.nbvc/objects/.tmp-<random>`."""
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)
+    (ws.root / "sub").mkdir()
+    stale = [ws.root / ".nbvc-0123456789abcdef.tmp", ws.root / "sub" / ".nbvc-fedcba9876543210.tmp",
+             ws.nbvc_dir / "objects" / ".tmp-k1ll3d"]
+    fresh = ws.root / ".nbvc-aaaaaaaaaaaaaaaa.tmp"  # a write in progress, by another process
+    for path in [*stale, fresh]:
+        path.write_bytes(b"{" * 100_000)
+    for path in stale:
+        an_hour_ago(path)
+    mine = ws.root / "notes.nbvc-keep.tmp"  # not nbvc's: never touched
+    mine.write_bytes(b"mine")
+    an_hour_ago(mine)
+    assert nbvc(ws.root, "push").returncode == 0
+    assert not any(path.exists() for path in stale)
+    pulled_from = ws.root / ".nbvc-bbbbbbbbbbbbbbbb.tmp"  # pull: in the folders it writes to
+    pulled_from.write_bytes(b"{")
+    an_hour_ago(pulled_from)
+    assert nbvc(ws.root, "pull").returncode == 0 and not pulled_from.exists()
+    assert fresh.exists() and mine.exists()
+    an_hour_ago(fresh)
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert checks["temp files"]["detail"] == "1 left by killed runs removed"
+    assert not fresh.exists() and mine.exists()
 
 
 def test_an_unpushed_save_whose_object_is_lost_is_recovered_from_the_working_file(
