@@ -66,3 +66,31 @@ def write_atomic(dest: Path, data: bytes, inside: Path | None = None) -> None:
         os.replace(temp, dest)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def name_folding(folder: str) -> tuple[bool, bool]:
+    """Does the file system of ``folder`` fold names: (letter case, Unicode
+    normalisation)? macOS and Windows fold case; macOS also folds NFC/NFD. Two
+    notebooks whose names fold to one cannot both be held there. Found by making one
+    probe file and looking it up under the folded names."""
+    probe = os.path.join(folder, f"{TEMP_PREFIX}Fold\u00e9-{secrets.token_hex(4)}.tmp")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        return False, False
+    try:
+        head, name = os.path.split(probe)
+        case = os.path.lexists(os.path.join(head, name.replace("Fold", "fOLD")))
+        forms = os.path.lexists(os.path.join(head, name.replace("\u00e9", "e\u0301")))
+        return case, forms
+    finally:
+        os.unlink(probe)
+
+
+def folded(name: str, case: bool, forms: bool) -> str:
+    """``name`` as a file system folding as :func:`name_folding` says sees it."""
+    if forms:
+        import unicodedata
+
+        name = unicodedata.normalize("NFC", name)
+    return name.casefold() if case else name

@@ -625,7 +625,13 @@ def pull(
         if version is not None and len(targets) != 1:
             raise NbvcError("--version needs exactly one notebook")
         outcomes = [PullOutcome(k, "refused", detail="unsafe key, never written") for k in fetched.refused]
+        twins = _twins(workspace, targets)
         for rel in targets:
+            if rel in twins:
+                outcomes.append(PullOutcome(rel, "skipped", detail=(
+                    f"its name differs from {twins[rel]} only in letter case or Unicode "
+                    "normalisation: this file system cannot hold both")))
+                continue
             try:
                 outcomes.append(_pull_one(workspace, rel, version, force, strategy))
             except UnsafeKey as exc:  # one notebook that cannot be written stops no other
@@ -639,6 +645,22 @@ def pull(
                                             detail=f"this file system cannot hold it: {exc.strerror}"))
         _sweep_folders(workspace, targets)
     return fetched, outcomes
+
+
+def _twins(workspace: Workspace, targets: list[str]) -> dict[str, str]:
+    """Targets this file system cannot hold beside another notebook, each with the
+    one it would overwrite: where names fold (see :func:`nbvc.files.name_folding`),
+    a notebook on disk here keeps its place, then the first in order."""
+    from .files import folded, name_folding
+
+    case, forms = name_folding(str(workspace.root))
+    if not (case or forms):
+        return {}
+    holder: dict[str, str] = {}
+    for rel in [*workspace.notebooks(), *targets]:
+        holder.setdefault(folded(rel, case, forms), rel)
+    return {rel: holder[key] for rel in targets
+            if holder[key := folded(rel, case, forms)] != rel}
 
 
 def _sweep_folders(workspace: Workspace, targets: list[str]) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nbvc import files, sync
+from nbvc.files import name_folding
 from nbvc.keys import UnsafeKey, check_relpath
 
 from .conftest import run_nbvc, write_notebook
@@ -73,6 +75,42 @@ def test_names_the_file_system_cannot_hold_and_file_folder_clashes_stop_no_other
     assert results["n" * 300 + ".ipynb"] == "skipped"
     assert sorted([results["both.ipynb"], results["both.ipynb/inner.ipynb"]]) == ["skipped", "updated"]
     assert answer.returncode == 7  # partly done
+
+
+TWINS = ["Report.ipynb", "report.ipynb", "caf\u00e9.ipynb", "cafe\u0301.ipynb"]
+
+
+def test_names_differing_only_in_case_or_normalisation_both_arrive_where_both_fit(
+        tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    ws = new_workspace(tmp_path / "ws", bucket_url, moto_server.url)
+    assert name_folding(str(ws.root)) == (False, False)  # Linux: names are bytes
+    for n, name in enumerate(TWINS):
+        put(ws, name, f"twin {n}")
+    answer = run_nbvc("pull", "--json", cwd=ws.root)
+    assert answer.returncode == 0, answer.stderr
+    assert sorted(os.listdir(ws.root)) == sorted([".nbvc", *TWINS])
+
+
+def test_where_names_fold_one_twin_is_skipped_and_none_overwritten(
+        tmp_path: Path, moto_server, bucket_url: str, monkeypatch) -> None:  # noqa: ANN001
+    """macOS and Windows fold names; no such file system can be mounted here, so the
+    probe's answer is theirs: pull must keep the twin already on disk."""
+    ws = new_workspace(tmp_path / "ws", bucket_url, moto_server.url)
+    write_notebook(ws.root / "report.ipynb", "mine, on disk")
+    assert sync.push(ws).ok
+    for n, name in enumerate(TWINS):
+        if name != "report.ipynb":
+            put(ws, name, f"twin {n}")
+    monkeypatch.setattr(files, "name_folding", lambda folder: (True, True))
+    _fetched, outcomes = sync.pull(ws)
+    results = {o.path: o for o in outcomes}
+    assert results["Report.ipynb"].status == "skipped"
+    assert results["Report.ipynb"].detail.startswith("its name differs from report.ipynb only in")
+    assert results["report.ipynb"].status == "up-to-date"
+    first, second = sorted(["caf\u00e9.ipynb", "cafe\u0301.ipynb"])  # neither on disk: in order
+    assert (results[first].status, results[second].status) == ("updated", "skipped")
+    assert sorted(os.listdir(ws.root)) == sorted([".nbvc", "report.ipynb", first])
+    assert (ws.root / "report.ipynb").read_bytes() == ws.objects.read(ws.log(str(ws.root / "report.ipynb"))[0]["sha256"])
 
 
 def test_restore_keeps_the_notebooks_mode(tmp_path: Path) -> None:
