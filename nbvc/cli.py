@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import copy
 import os
 import sys
 from datetime import datetime
@@ -30,22 +29,6 @@ remote_app = typer.Typer(help="Show or change the remote bucket.", no_args_is_he
 app.add_typer(remote_app, name="remote")
 jupyter_app = typer.Typer(help="Set up Jupyter to archive every save.", no_args_is_help=True)
 app.add_typer(jupyter_app, name="jupyter")
-
-
-def app_for(args: list[str]) -> typer.Typer:
-    """The app with only what ``args`` needs built: typer turns every command's
-    signature into click objects on each run (~25 ms for all of nbvc's, ~2 ms for
-    one). A named command or group gets only itself; ``--version`` needs none;
-    anything else (help, a misspelt name) gets them all, to list or suggest."""
-    first = args[0] if args else ""
-    commands = [c for c in app.registered_commands
-                if (c.name or c.callback.__name__.replace("_", "-")) == first]  # type: ignore[union-attr]
-    groups = [g for g in app.registered_groups if g.name == first]
-    if first != "--version" and not commands and not groups:
-        return app
-    pruned = copy.copy(app)
-    pruned.registered_commands, pruned.registered_groups = commands, groups
-    return pruned
 
 
 class LazyConsole:

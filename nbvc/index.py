@@ -20,9 +20,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from _thread import RLock  # threading's lock, without importing threading (status's start-up)
 from contextlib import contextmanager
 from functools import cached_property
+from threading import RLock
 
 from .errors import WorkspaceError
 from .tree import RACY_MTIME, racy

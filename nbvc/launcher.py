@@ -25,20 +25,12 @@ if TYPE_CHECKING:
 
     from .workspace import Workspace
 
-#: jsonschema's optional format checkers: nbformat's schema uses none of them, and
-#: importing them (when jupyter_server's extras installed them) costs ~0.4 s per command.
-UNUSED_FORMAT_CHECKERS = ("rfc3987", "rfc3987_syntax", "rfc3986_validator", "rfc3339_validator",
-                          "isoduration", "fqdn", "idna", "webcolors", "jsonpointer", "uri_template")
-
 STATE_COLOURS = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
                  "remote-only": "35", "remote-deleted": "31", "conflict": "31", "deleted": "31"}
 
 
 def main() -> None:
     """Console entry: run the command; nbvc errors become one line and an exit code."""
-    if "jsonschema" not in sys.modules:  # the CLI process only: libraries are left alone
-        for name in UNUSED_FORMAT_CHECKERS:
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     args = sys.argv[1:]
     try:
         with errors_reported(debug="--debug" in args or os.environ.get("NBVC_DEBUG") == "1"):
@@ -56,9 +48,9 @@ def run(args: list[str]) -> None:
             and not any(a.startswith("-") for a in plain):
         print_log(plain[0] if plain else None, None, as_json="--json" in args)
     else:
-        from .cli import app_for
+        from .cli import app
 
-        app_for(args)(standalone_mode=True)
+        app(standalone_mode=True)
 
 
 def skip_collection_at_exit() -> None:
@@ -116,7 +108,7 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
         from .status import workspace_status
         from .tree import find_root
 
-        report = workspace_status(find_root(), split=True)  # the CLI runs no other thread
+        report = workspace_status(find_root())
         if as_json:
             rows = report.rows()
         changed, total = report.changed, report.total

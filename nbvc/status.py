@@ -19,7 +19,7 @@ from collections import namedtuple
 
 from .errors import NotFound
 from .index import NO_STAT, REMOTE_AHEAD, REMOTE_DELETED, Index
-from .tree import NBVC_DIR, SPLIT_AT, Tree, notebook_stats, racy, scan_tree
+from .tree import NBVC_DIR, Tree, notebook_stats, racy, scan_tree
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (start-up)
 if TYPE_CHECKING:
@@ -77,15 +77,12 @@ def status(workspace: Workspace, paths: list[str] | None = None) -> list[Noteboo
     return _compare(index, str(workspace.root), on_disk, known, pending, tracked)
 
 
-def workspace_status(root: str, index: Index | None = None, split: bool = False) -> Report:
+def workspace_status(root: str, index: Index | None = None) -> Report:
     """The status of every notebook under ``root``: the cached answer when the tree and
-    the index are as it saw them, else compared afresh (and cached).
-
-    ``split``: list the tree with a forked child's help when it is big; only for a
-    process with no other threads (see :func:`nbvc.tree.scan_tree`)."""
+    the index are as it saw them, else compared afresh (and cached)."""
     cache_path = os.path.join(root, NBVC_DIR, CACHE_FILE)
     cached = _load_cache(cache_path)
-    tree = scan_tree(root, split=split and cached is not None and cached[5] >= SPLIT_AT)
+    tree = scan_tree(root)
     own = index is None
     if index is None:
         index = Index(os.path.join(root, NBVC_DIR, "index.db"))
@@ -174,7 +171,7 @@ def _load_cache(path: str) -> tuple[Any, ...] | None:
 def _save_cache(path: str, cached: tuple[Any, ...]) -> None:
     """Replace the cache atomically; a workspace that cannot be written goes without."""
     import marshal
-    from _thread import get_ident
+    from threading import get_ident
 
     temporary = f"{path}.{os.getpid()}.{get_ident()}.tmp"  # two threads of a server may both write
     try:

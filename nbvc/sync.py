@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -128,8 +127,6 @@ def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterat
 
 
 VERSIONING_FACT = "versioning-enabled"
-#: the GIL switch interval while push saves and uploads (see :func:`push`)
-PUSH_SWITCH_INTERVAL = 0.002
 
 
 def ensure_versioned(workspace: Workspace, store: Store | None = None) -> None:
@@ -306,18 +303,8 @@ def push(
     known so far; 0 when still unknown) may return a callback given each save's size.
     """
     started = time.perf_counter()
-    report = PushReport()
-    # the saving thread does many short system calls between 16 upload threads: a
-    # shorter GIL switch interval than the default 5 ms keeps it from queueing behind
-    # them each time; shorter than 2 ms, the hand-offs cost more than they save
-    # (2,000 notebooks, interleaved: 0.5 ms 18.0-19.2 s, 2 ms 17.2-17.7 s, 5 ms 17.9-20.1 s)
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, PUSH_SWITCH_INTERVAL))
-    try:
-        return _push(workspace, paths, report, started, jobs=jobs, dry_run=dry_run, force=force,
-                     save_first=save_first, progress=progress, wait=wait)
-    finally:
-        sys.setswitchinterval(interval)
+    return _push(workspace, paths, PushReport(), started, jobs=jobs, dry_run=dry_run, force=force,
+                 save_first=save_first, progress=progress, wait=wait)
 
 
 def _push(workspace: Workspace, paths: list[str] | None, report: PushReport, started: float, *,

@@ -1,8 +1,8 @@
 """The workspace on disk: where its root is, and every notebook under it with its stat.
 
 ``nbvc status`` runs on shell prompts and editor saves, so this module imports only
-``os`` (and ``marshal``, to hand back a forked half): it finds the root without
-pathlib and lists the tree folder by folder, keeping per folder the notebooks' names
+``os``: it finds the root without pathlib and lists the tree folder by folder
+(stats relative to each folder's descriptor), keeping per folder the notebooks' names
 and their (mtime_ns, size, inode) in one flat list: a status compares a whole tree
 with the one it cached in a single equality, run in C, rather than file by file.
 """
@@ -22,13 +22,6 @@ SKIPPED_DIRS = {NBVC_DIR, ".git", ".ipynb_checkpoints", "__pycache__", "node_mod
 Folder = tuple[list[str], list[int]]
 #: every folder of a workspace by its prefix: "" for the root, "a/b/" below it
 Tree = dict[str, Folder]
-
-#: folders are read through descriptors where the OS can (Linux, macOS), by path elsewhere
-BY_DESCRIPTOR = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
-
-#: a tree this big is listed by two processes: the stats of 10,000 notebooks take
-#: ~60 ms of one core in Python, of which a forked child takes half
-SPLIT_AT = 2000
 
 
 #: what a stat cache keeps as the mtime of a file whose stat proves nothing yet (see
@@ -76,26 +69,12 @@ def relpath(root: str, user_path: str) -> str:
     return check_relpath(text)
 
 
-def scan_tree(root: str, split: bool = False) -> Tree:
+def scan_tree(root: str) -> Tree:
     """Every notebook under ``root`` (skipping :data:`SKIPPED_DIRS` and not following
-    linked folders, as ``os.walk`` does), folder by folder, with its stat.
-
-    ``split``: a forked child lists every other top-level folder meanwhile. Only for a
-    process with no other threads (the command line), where fork is safe."""
+    linked folders, as ``os.walk`` does), folder by folder, with its stat."""
     subfolders: list[str] = []
     tree = {"": _scan_folder(root, "", subfolders)}
-    if split and len(subfolders) > 1 and hasattr(os, "fork"):
-        subfolders.sort()
-        mine, theirs = subfolders[0::2], subfolders[1::2]
-        child = _start_child(root, theirs)
-        _scan_all(root, mine, tree)
-        handed = _collect(*child) if child else None
-        if handed is None:  # no child, or it failed: list its share here, errors and all
-            _scan_all(root, theirs, tree)
-        else:
-            tree.update(handed)
-    else:
-        _scan_all(root, subfolders, tree)
+    _scan_all(root, subfolders, tree)
     return tree
 
 
@@ -118,16 +97,15 @@ def _scan_all(root: str, prefixes: list[str], tree: Tree) -> None:
 def _scan_folder(root: str, prefix: str, subfolders: list[str]) -> Folder:
     """One folder's notebooks and their stats; its subfolders are added to ``subfolders``.
     A folder that vanished or cannot be read is empty, as ``os.walk`` skips it."""
-    path = os.path.join(root, prefix)
     try:  # stats relative to the folder's descriptor spare the kernel the path's lookup
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if BY_DESCRIPTOR else None
+        fd = os.open(os.path.join(root, prefix), os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return [], []
     names: list[str] = []
     stats: list[int] = []
     try:
         try:
-            with os.scandir(path if fd is None else fd) as entries:
+            with os.scandir(fd) as entries:
                 for entry in entries:
                     name = entry.name
                     if entry.is_dir():  # as os.walk: a link to a folder is a folder, not entered
@@ -137,63 +115,16 @@ def _scan_folder(root: str, prefix: str, subfolders: list[str]) -> Folder:
                         names.append(name)
         except OSError:
             return [], []
-        stat, base = os.stat, "" if fd is not None else path
         gone = []
         for name in names:
             try:
-                found = stat(base + name, dir_fd=fd)
+                found = os.stat(name, dir_fd=fd)
             except FileNotFoundError:  # deleted while listed: not on disk
                 gone.append(name)
                 continue
             stats += (found.st_mtime_ns, found.st_size, found.st_ino)
     finally:
-        if fd is not None:
-            os.close(fd)
+        os.close(fd)
     if gone:
         names = [name for name in names if name not in gone]
     return names, stats
-
-
-def _start_child(root: str, prefixes: list[str]) -> tuple[int, int] | None:
-    """Fork a child that lists ``prefixes``' folders and writes their tree to a pipe:
-    (its pid, the pipe's read end); None when the OS refuses a process or a pipe."""
-    import marshal
-
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the child: list, hand the tree over, leave without any clean-up
-        code = 1
-        try:
-            os.close(read_end)
-            tree: Tree = {}
-            _scan_all(root, prefixes, tree)
-            data = memoryview(marshal.dumps(tree))
-            while data:
-                data = data[os.write(write_end, data):]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _collect(pid: int, read_end: int) -> Tree | None:
-    """The child's tree, or None when it failed."""
-    import marshal
-
-    chunks = []
-    with open(read_end, "rb", buffering=0) as pipe:
-        while chunk := pipe.read(1 << 20):
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return None
-    return marshal.loads(b"".join(chunks))

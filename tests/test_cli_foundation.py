@@ -26,16 +26,6 @@ def test_version_flag_prints_the_version(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("nbvc 0.")
 
 
-def test_a_named_command_is_the_only_one_built() -> None:
-    from nbvc.cli import app, app_for
-
-    assert [c.callback.__name__ for c in app_for(["log", "a.ipynb"]).registered_commands] == ["log"]
-    assert [g.name for g in app_for(["remote", "show"]).registered_groups] == ["remote"]
-    assert not app_for(["--version"]).registered_commands and not app_for(["--version"]).registered_groups
-    assert app_for(["--help"]) is app_for(["pus"]) is app_for([]) is app  # help and suggestions need all
-    assert len(app.registered_commands) > 10  # pruning copies: the app itself is untouched
-
-
 def test_a_misspelt_command_still_gets_suggestions(tmp_path: Path) -> None:
     result = run_nbvc("pus", cwd=tmp_path)
     assert result.returncode == 2 and "Did you mean 'push'" in result.stderr
@@ -308,18 +298,6 @@ def test_status_with_other_options_goes_to_the_full_parser(ws: Path) -> None:
     assert "Example" in run_nbvc("status", "--help", cwd=ws, check=True).stdout
     result = run_nbvc("status", "--bogus", cwd=ws)
     assert result.returncode == 2 and "No such option" in result.stderr
-
-
-def test_the_command_line_leaves_its_objects_to_the_os_at_exit(tmp_path: Path) -> None:
-    report_at_exit = ("import atexit, gc, sys\n"
-                      "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
-                      "sys.argv = ['nbvc', '--version']\n"
-                      "from nbvc.launcher import main\n"
-                      "main()\n")
-    result = subprocess.run([sys.executable, "-c", report_at_exit], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
-    assert result.stdout.startswith("nbvc ")  # still printed and flushed
-    assert int(result.stderr.split("frozen ")[1]) > 0  # the collector skips them at shutdown
 
 
 def test_status_outside_a_workspace_is_one_line_and_exit_6(tmp_path: Path) -> None:

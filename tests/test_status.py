@@ -159,7 +159,7 @@ def test_a_cache_of_another_shape_is_ignored(ws: Workspace) -> None:
     settled(ws)
     cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
     cache.write_bytes(marshal.dumps((nbvc.status.CACHE_FORMAT, "t", 0, {}, [], "many")))
-    assert [r.state for r in workspace_status(str(ws.root), split=True).rows()] == ["clean"]
+    assert [r.state for r in workspace_status(str(ws.root)).rows()] == ["clean"]
 
 
 def test_a_cache_that_cannot_be_written_is_done_without(ws: Workspace) -> None:
@@ -199,54 +199,6 @@ def test_the_tree_holds_what_the_workspace_walk_finds(ws: Workspace, tmp_path: P
     assert found["x/y/c.ipynb"] == (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def test_a_forked_listing_equals_a_single_one(ws: Workspace) -> None:
-    for folder in range(7):
-        for name in range(5):
-            (ws.root / f"f{folder}" / "in").mkdir(parents=True, exist_ok=True)
-            write_notebook(ws.root / f"f{folder}" / "in" / f"n{name}.ipynb", str(name))
-    root = str(ws.root)
-    assert scan_tree(root, split=True) == scan_tree(root)
-
-
-def test_folders_read_by_path_give_the_same_tree(ws: Workspace, monkeypatch) -> None:
-    for path in ("a.ipynb", "x/b.ipynb", "x/y/c.ipynb", ".git/d.ipynb"):
-        (ws.root / path).parent.mkdir(parents=True, exist_ok=True)
-        write_notebook(ws.root / path, path)
-    by_descriptor = scan_tree(str(ws.root))
-    monkeypatch.setattr(nbvc.tree, "BY_DESCRIPTOR", False)  # as on Windows
-    assert scan_tree(str(ws.root)) == by_descriptor
-    assert sorted(notebook_stats(by_descriptor)) == ["a.ipynb", "x/b.ipynb", "x/y/c.ipynb"]
-
-
-def test_a_failed_child_leaves_its_share_to_the_parent(ws: Workspace, monkeypatch) -> None:
-    for folder in ("a", "b", "c"):
-        (ws.root / folder).mkdir()
-        write_notebook(ws.root / folder / "n.ipynb", folder)
-    parent, real = os.getpid(), nbvc.tree._scan_all
-
-    def fail_in_the_child(*args: object) -> None:
-        if os.getpid() != parent:
-            raise OSError("the child's disk went away")
-        real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(nbvc.tree, "_scan_all", fail_in_the_child)
-    assert sorted(notebook_stats(scan_tree(str(ws.root), split=True))) == [
-        "a/n.ipynb", "b/n.ipynb", "c/n.ipynb"]
-
-
-def test_a_refused_fork_lists_the_whole_tree_here(ws: Workspace, monkeypatch) -> None:
-    for folder in ("a", "b", "c"):
-        (ws.root / folder).mkdir()
-        write_notebook(ws.root / folder / "n.ipynb", folder)
-
-    def refuse() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refuse)
-    assert sorted(notebook_stats(scan_tree(str(ws.root), split=True))) == [
-        "a/n.ipynb", "b/n.ipynb", "c/n.ipynb"]
-
-
 def test_the_root_is_found_from_a_subfolder(ws: Workspace) -> None:
     (ws.root / "a" / "b").mkdir(parents=True)
     assert find_root(str(ws.root / "a" / "b")) == str(ws.root)
@@ -261,21 +213,6 @@ def test_a_trigger_is_one_statement_of_a_migration() -> None:
     found = list(statements(MIGRATIONS[3]))
     assert len(found) == 2 + 12 and all(sqlite3.complete_statement(s) for s in found)
     assert found[2].startswith("CREATE TRIGGER") and found[2].endswith("END;")
-
-
-def test_a_status_that_last_saw_a_big_tree_lists_it_with_a_forked_child(
-        ws: Workspace, monkeypatch) -> None:
-    pushed(ws, "a/n.ipynb", "b/n.ipynb", "c/n.ipynb")
-    settled(ws)
-    (ws.nbvc_dir / nbvc.status.CACHE_FILE).unlink()
-    forks = []
-    real = nbvc.tree._start_child
-    monkeypatch.setattr(nbvc.tree, "_start_child", lambda *a: forks.append(a) or real(*a))
-    monkeypatch.setattr(nbvc.status, "SPLIT_AT", 3)  # "big": three notebooks or more
-    first = workspace_status(str(ws.root), split=True)  # no cache yet: one process
-    again = workspace_status(str(ws.root), split=True)
-    assert len(forks) == 1 and [r.path for r in again.rows()] == [r.path for r in first.rows()]
-    assert workspace_status(str(ws.root), split=False).total == 3 and len(forks) == 1
 
 
 def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Workspace) -> None:
