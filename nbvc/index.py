@@ -10,12 +10,12 @@ the Jupyter server and the CLI share it.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from _thread import RLock  # threading's lock, without importing threading (status's start-up)
 from contextlib import contextmanager
 from functools import cached_property
 
+from .envvars import lock_timeout
 from .errors import WorkspaceError
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (status's start-up)
@@ -23,16 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
     from typing import Any
-
-BUSY_TIMEOUT_S = 30
-
-
-def busy_timeout() -> float:
-    """How long to wait for another process's write lock (``NBVC_LOCK_TIMEOUT``)."""
-    try:
-        return max(0.0, float(os.environ.get("NBVC_LOCK_TIMEOUT", BUSY_TIMEOUT_S)))
-    except ValueError:
-        return BUSY_TIMEOUT_S
 
 
 def index_error(path: str | Path, exc: sqlite3.Error) -> WorkspaceError:
@@ -224,7 +214,7 @@ class Index:
         self.path = path
         self._lock = RLock()
         try:
-            timeout = busy_timeout()
+            timeout = lock_timeout()
             self.conn = sqlite3.connect(
                 path, timeout=timeout, check_same_thread=False, isolation_level=None
             )
