@@ -7,11 +7,14 @@ Precedence, strongest first: explicit overrides (CLI flags, Jupyter traitlets)
 from __future__ import annotations
 
 import os
+import re
 import sys
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from .envvars import FALSE_WORDS, TRUE_WORDS, parse_flag
 from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
 from .tree import CONFIG_FILE
@@ -30,6 +33,42 @@ IDENTITY = ("user", "workspace_prefix", "published_prefix")
 #: settings nbvc may write to a config file; credentials are deliberately absent.
 PERSISTED = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix", "published_prefix",
              "jobs", "retries", "conditional_writes")
+#: given to nbvc by a server's settings only, never read from a file or NBVC_* variable
+CREDENTIALS = ("access_key_id", "secret_access_key")
+CREDENTIALS_HINT = ("use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an "
+                    "instance role")
+
+#: where a value came from: a file, an NBVC_* variable, the caller (flags, Jupyter's
+#: settings), or nbvc's own default
+FILE, ENVIRONMENT, GIVEN, DEFAULT = "file", "environment", "given", "default"
+COMMAND_LINE = "given on the command line"
+JUPYTER = "given in Jupyter's settings"
+
+
+class Origin(NamedTuple):
+    """Where one setting's value came from: a file's path, a variable's name, who gave it."""
+
+    where: str
+    kind: str
+
+    def subject(self, name: str) -> str:
+        """How an error names setting ``name`` from here."""
+        if self.kind == ENVIRONMENT:
+            return self.where  # NBVC_JOBS
+        if self.kind == FILE:
+            return f"{self.where}: {name}"
+        if self.kind == GIVEN:
+            return f"{name} ({self.where})"
+        return f"{name} (from {self.where})"
+
+    def about(self, message: str) -> str:
+        """An error ``message`` that names its setting, said with where the value came from."""
+        if self.kind in (ENVIRONMENT, FILE):
+            return f"{self.where}: {message}"
+        return f"{message} ({self.where})" if self.kind == GIVEN else f"{message} (from {self.where})"
+
+
+GIVEN_ORIGIN = Origin("as given", GIVEN)
 
 
 @dataclass(frozen=True)
@@ -76,20 +115,43 @@ def user_config_path() -> Path:
     return Path(base) / "nbvc" / CONFIG_FILE
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Settings in one TOML file; a missing file is empty, a broken one an error."""
+def read_toml(path: Path, *, user_file: bool = False) -> dict[str, Any]:
+    """Settings in one TOML file; a missing file is empty, a broken one an error.
+
+    ``user_file``: the user config file, where every problem is a :class:`ConfigError`
+    (exit 2) and, when ``NBVC_CONFIG`` names it, a missing file is one too. A
+    workspace's own file that cannot be read is a :class:`WorkspaceError` (exit 6)."""
+    named = " (named by NBVC_CONFIG)" if user_file and os.environ.get("NBVC_CONFIG") else ""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        if named:
+            raise ConfigError(f"{path}{named}: no such file",
+                              hint="point NBVC_CONFIG at a TOML file, or unset it") from None
         return {}
+    except IsADirectoryError:
+        raise ConfigError(f"{path}{named}: a folder, not a TOML file") from None
     except PermissionError:
+        if user_file:
+            raise ConfigError(f"{path}{named}: permission denied") from None
         raise WorkspaceError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}{named}: cannot read it ({exc.strerror or exc})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    unknown = set(data) - {f.name for f in fields(Settings)}
+        raise ConfigError(f"{path}{named}: not valid TOML ({exc})") from None
+    credentials = sorted(set(data) & set(CREDENTIALS))
+    if credentials:
+        raise ConfigError(f"{path}: credentials ({', '.join(credentials)}) do not belong in a "
+                          "config file", hint=CREDENTIALS_HINT)
+    unknown = sorted(set(data) - set(PERSISTED))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], PERSISTED, n=1)
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}",
+                          hint=f"did you mean {close[0]}?" if close
+                          else "settings: " + ", ".join(PERSISTED))
     return data
 
 
@@ -109,25 +171,40 @@ def from_environment() -> dict[str, Any]:
     found = {}
     for f in fields(Settings):
         value = os.environ.get(f"NBVC_{f.name.upper()}")
-        if value is not None and f.name not in ("access_key_id", "secret_access_key"):
+        if value is not None and f.name not in CREDENTIALS:
             found[f.name] = value
     return found
 
 
 def resolve(nbvc_dir: Path | None = None, overrides: dict[str, Any] | None = None,
-            saved: dict[str, Any] | None = None) -> Settings:
+            saved: dict[str, Any] | None = None, *, given_by: str = COMMAND_LINE,
+            saved_given: Iterable[str] = ()) -> Settings:
     """Merge every source and fill in derived defaults (user, prefixes, host).
     ``saved``: the workspace's settings as they are about to be written (instead of
-    reading its file)."""
+    reading its file), of which ``saved_given`` were given by ``given_by`` (the
+    command line, Jupyter's settings), as ``overrides`` are. Every value is checked,
+    and an invalid one is a :class:`ConfigError` naming where it came from."""
     merged: dict[str, Any] = {}
-    merged.update(read_toml(user_config_path()))
+    origins: dict[str, Origin] = {}
+
+    def take(values: dict[str, Any], origin: Callable[[str], Origin]) -> None:
+        for name, value in values.items():
+            if value is not None:  # checked even when a stronger source sets it too
+                checked(name, value, origin(name))
+                merged[name], origins[name] = value, origin(name)
+
+    user_file = user_config_path()
+    take(read_toml(user_file, user_file=True), lambda _: Origin(str(user_file), FILE))
+    own_file = str(nbvc_dir / CONFIG_FILE) if nbvc_dir is not None else "the settings to save"
+    given = Origin(given_by, GIVEN)
     if saved is not None:
-        merged.update(saved)
+        picked = set(saved_given)
+        take(saved, lambda name: given if name in picked else Origin(own_file, FILE))
     elif nbvc_dir is not None:
-        merged.update(read_toml(nbvc_dir / CONFIG_FILE))
-    merged.update(from_environment())
-    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return finish(merged)
+        take(read_toml(nbvc_dir / CONFIG_FILE), lambda _: Origin(own_file, FILE))
+    take(from_environment(), lambda name: Origin(f"NBVC_{name.upper()}", ENVIRONMENT))
+    take(overrides or {}, lambda _: given)
+    return finish(merged, origins)
 
 
 def with_identity(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -136,33 +213,163 @@ def with_identity(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {**{k: getattr(settings, k) for k in IDENTITY}, **values}
 
 
-def whole_number(values: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
-    try:
-        number = int(values.get(name, default))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a whole number, not {values.get(name)!r}") from None
+TEXT_SETTINGS = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix",
+                 "published_prefix", *CREDENTIALS)
+#: botocore's rule for a region name
+REGION_NAME = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(value: Any, origin: Origin) -> str:
+    """A value as an error shows it: as typed (text from the environment), else
+    written as in TOML with its TOML type."""
+    if origin.kind == ENVIRONMENT or isinstance(value, str) and origin.kind != FILE:
+        return repr(value)
+    kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
+             (list, "an array"), (tuple, "an array"), (dict, "a table"))
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), "a date or time")
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        import json
+
+        text = json.dumps(value, ensure_ascii=False)  # a TOML basic string too
+    elif isinstance(value, (int, float)):
+        text = repr(value)
+    elif hasattr(value, "isoformat"):  # TOML's dates and times
+        text = value.isoformat()
+    else:
+        text = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    return f"{text} ({kind})"
+
+
+def invalid(name: str, value: Any, origin: Origin, expected: str, hint: str | None = None) -> ConfigError:
+    """The error of a setting whose value cannot be used: which setting, from where,
+    what it should be and what it was."""
+    value_text = "(hidden)" if name in CREDENTIALS else shown(value, origin)
+    return ConfigError(f"{origin.subject(name)} must be {expected}, not {value_text}", hint=hint)
+
+
+#: the integer settings and their ranges
+WHOLE_NUMBERS = {"jobs": (1, 256), "retries": (1, 20)}
+BOOLEANS = ("conditional_writes",)
+
+
+def whole_number(name: str, value: Any, origin: Origin) -> int | None:
+    """An integer setting: an integer (in TOML or Python), or digits from the
+    environment (an empty variable: None, the default)."""
+    low, high = WHOLE_NUMBERS[name]
+    expected = f"a whole number from {low} to {high}"
+    if origin.kind == ENVIRONMENT and isinstance(value, str):
+        digits = value.strip()
+        if not digits:
+            return None
+        if not (digits.isascii() and digits.isdigit()):
+            raise invalid(name, value, origin, expected)
+        number = int(digits)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        hint = None
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            hint = f"write {name} = {value.strip()}, without quotes"
+        raise invalid(name, value, origin, expected, hint)
     if not low <= number <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, not {number}")
+        raise invalid(name, value, origin, expected)
     return number
 
 
-def finish(values: dict[str, Any]) -> Settings:
-    """Validate raw values and derive the defaults that depend on others."""
-    jobs = whole_number(values, "jobs", DEFAULT_JOBS, 1, 256)
-    retries = whole_number(values, "retries", DEFAULT_RETRIES, 1, 20)
-    conditional = values.get("conditional_writes", True)
-    if isinstance(conditional, str):
-        if conditional.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise ConfigError(f"conditional_writes must be true or false, not {conditional!r}")
-        conditional = conditional.lower() in ("true", "1", "yes")
-    numeric = ("jobs", "retries", "conditional_writes")
-    text = {k: str(v) for k, v in values.items() if k not in numeric and v is not None}
-    user = text.get("user") or default_user()
-    settings = Settings(**{**text, "jobs": jobs, "retries": retries, "user": user,
-                          "conditional_writes": bool(conditional)})
-    return replace(
-        settings,
-        workspace_prefix=normalize_prefix(settings.workspace_prefix or f"workspace/{user}"),
-        published_prefix=normalize_prefix(settings.published_prefix or f"published/{user}"),
-        host=settings.host or os.uname().nodename,
-    )
+def boolean(name: str, value: Any, origin: Origin) -> bool | None:
+    """A boolean setting: true or false (in TOML or Python), or a word from the
+    environment: true/false, 1/0, yes/no, any case (an empty variable: None, the default)."""
+    if isinstance(value, bool):
+        return value
+    if origin.kind == ENVIRONMENT and isinstance(value, str):
+        return parse_flag(value, origin.subject(name)) if value.strip() else None
+    hint = None
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        hint = f"write {name} = {str(value.strip().lower() in TRUE_WORDS).lower()}, without quotes"
+    raise invalid(name, value, origin, "true or false", hint)
+
+
+def checked(name: str, value: Any, origin: Origin) -> Any:
+    """One setting's value as nbvc uses it (None: its default), or a :class:`ConfigError`
+    saying which setting, from where, what it should be and what it was."""
+    if name in WHOLE_NUMBERS:
+        return whole_number(name, value, origin)
+    if name in BOOLEANS:
+        return boolean(name, value, origin)
+    if name in TEXT_SETTINGS:
+        return text_setting(name, value, origin)
+    raise ConfigError(origin.about(f"unknown setting {name!r}"))
+
+
+def text_setting(name: str, value: Any, origin: Origin) -> str:
+    """A text setting, checked for what it names (an endpoint, a region, a remote)."""
+    if not isinstance(value, str):
+        raise invalid(name, value, origin, "a string")
+    if CONTROL.search(value):
+        raise invalid(name, value, origin, "text without control characters")
+    if not value:
+        return value
+    if name == "endpoint_url":
+        check_endpoint(value, origin)
+    elif name == "region" and not REGION_NAME.fullmatch(value):
+        raise invalid(name, value, origin, "a region name (letters, digits and hyphens, "
+                      "e.g. eu-west-1)")
+    elif name in ("workspace_prefix", "published_prefix"):
+        prefix(name, value, origin)
+    elif name == "remote":
+        from .store import parse_remote
+
+        try:
+            parse_remote(value, Path("/"))
+        except ConfigError as exc:
+            raise ConfigError(origin.about(exc.message), hint=exc.hint) from None
+        except (OSError, ValueError, RuntimeError):  # a path the OS cannot resolve (NUL, ~nosuchuser)
+            raise invalid(name, value, origin, "s3://BUCKET or local:///DIR") from None
+    return value
+
+
+def check_endpoint(value: str, origin: Origin) -> None:
+    """An endpoint is an http(s) URL with a host (and perhaps a port and a path)."""
+    from urllib.parse import urlsplit
+
+    expected = "an http:// or https:// URL with a host, e.g. http://127.0.0.1:9000"
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, a broken IPv6 address
+        raise invalid("endpoint_url", value, origin, expected) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not port_ok \
+            or any(c.isspace() for c in value):
+        raise invalid("endpoint_url", value, origin, expected)
+
+
+def prefix(name: str, value: str, origin: Origin) -> str:
+    try:
+        return normalize_prefix(value)
+    except ConfigError as exc:
+        raise ConfigError(origin.about(f"{name}: {exc.message}")) from None
+
+
+def finish(values: dict[str, Any], origins: dict[str, Origin] | None = None) -> Settings:
+    """Validate raw values and derive the defaults that depend on others. ``origins``
+    says where each value came from (:func:`resolve` knows; the errors name it)."""
+    origins = origins or {}
+    given = {name: checked(name, value, origins.get(name, GIVEN_ORIGIN))
+             for name, value in values.items() if value is not None}
+    given = {name: value for name, value in given.items() if value is not None}
+    user = given.get("user") or default_user()
+    user_origin = origins.get("user", GIVEN_ORIGIN) if given.get("user") else Origin(
+        "JUPYTERHUB_USER" if os.environ.get("JUPYTERHUB_USER") else "the login name", DEFAULT)
+    if CONTROL.search(user):
+        raise invalid("user", user, user_origin, "text without control characters")
+    prefixes = {}
+    for name, top in (("workspace_prefix", "workspace"), ("published_prefix", "published")):
+        if given.get(name):
+            prefixes[name] = prefix(name, given[name], origins.get(name, GIVEN_ORIGIN))
+        else:  # derived from the user
+            prefixes[name] = prefix("user", f"{top}/{user}", user_origin)
+    return Settings(**{**given, "user": user, **prefixes,
+                       "host": given.get("host") or os.uname().nodename})

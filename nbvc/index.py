@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from threading import RLock
 
+from .envvars import lock_timeout
 from .errors import WorkspaceError
 from .tree import RACY_MTIME, racy
 
@@ -33,19 +34,10 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-BUSY_TIMEOUT_S = 30
 JOURNAL = "journal"
 #: what the journal keeps of a local save: all it takes to record it again
 JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
                   "parent_uid", "merge_parent_uid", "message")
-
-
-def busy_timeout() -> float:
-    """How long to wait for another process's write lock (``NBVC_LOCK_TIMEOUT``)."""
-    try:
-        return max(0.0, float(os.environ.get("NBVC_LOCK_TIMEOUT", BUSY_TIMEOUT_S)))
-    except ValueError:
-        return BUSY_TIMEOUT_S
 
 
 def journal_size(path: str) -> int:
@@ -253,7 +245,7 @@ class Index:
         if not rebuilding:
             self._check_present()
         try:
-            timeout = busy_timeout()
+            timeout = lock_timeout()
             self.conn = sqlite3.connect(
                 path, timeout=timeout, check_same_thread=False, isolation_level=None
             )

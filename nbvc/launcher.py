@@ -16,6 +16,7 @@ import os
 import sys
 from contextlib import contextmanager
 
+from .envvars import flag
 from .errors import NbvcError
 
 TYPE_CHECKING = False  # typing's flag: importing typing costs the lane ~10 ms
@@ -33,7 +34,10 @@ def main() -> None:
     """Console entry: run the command; nbvc errors become one line and an exit code."""
     args = sys.argv[1:]
     try:
-        with errors_reported(debug="--debug" in args or os.environ.get("NBVC_DEBUG") == "1"):
+        debug = "--debug" in args
+        with errors_reported(debug):  # an invalid NBVC_DEBUG is an error like any setting's
+            debug = debug or flag("NBVC_DEBUG")
+        with errors_reported(debug):
             run(args)
     finally:
         skip_collection_at_exit()

@@ -75,7 +75,9 @@ def _place(settings: config.Settings) -> tuple[str, str]:
 class Workspace:
     """A directory tree of notebooks with ``.nbvc/`` at its root."""
 
-    def __init__(self, root: Path, overrides: dict[str, Any] | None = None) -> None:
+    def __init__(self, root: Path, overrides: dict[str, Any] | None = None, *,
+                 given_by: str = config.COMMAND_LINE) -> None:
+        """``given_by``: who gave ``overrides`` (errors about them say so)."""
         self.root = root.resolve()
         self.nbvc_dir = self.root / NBVC_DIR
         if not (self.nbvc_dir / config.CONFIG_FILE).exists():
@@ -83,7 +85,8 @@ class Workspace:
                 f"{self.root} is not an nbvc workspace", hint="run 'nbvc init' there first"
             )
         self.overrides = dict(overrides or {})
-        self.settings = config.resolve(self.nbvc_dir, self.overrides)
+        self.given_by = given_by
+        self.settings = config.resolve(self.nbvc_dir, self.overrides, given_by=given_by)
         #: temp files of killed writes removed by this workspace's walks
         self.swept = 0
 
@@ -96,7 +99,7 @@ class Workspace:
 
     @classmethod
     def init(cls, root: Path, overrides: dict[str, Any] | None = None, *,
-             check_remote: bool = True) -> tuple[Workspace, bool]:
+             check_remote: bool = True, given_by: str = config.COMMAND_LINE) -> tuple[Workspace, bool]:
         """Create ``.nbvc/`` (or update its settings); returns (workspace, created).
 
         ``check_remote`` asks an S3 bucket about its versioning now; off where no
@@ -108,9 +111,9 @@ class Workspace:
         given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
         if not created:  # settings of an existing workspace change as with `remote set`
             workspace = cls(root)
-            workspace.update_settings(given, check_remote=check_remote)
+            workspace.update_settings(given, check_remote=check_remote, given_by=given_by)
             return workspace, False
-        settings = config.resolve(nbvc_dir, saved=given)
+        settings = config.resolve(nbvc_dir, saved=given, given_by=given_by, saved_given=given)
         try:
             (nbvc_dir / "objects").mkdir(parents=True, exist_ok=True)
             config.write_toml(nbvc_dir / config.CONFIG_FILE, config.with_identity(given, settings))
@@ -135,7 +138,8 @@ class Workspace:
         with contextlib.suppress(NbvcError):  # unreachable or unversioned yet: push asks again
             ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir))
 
-    def update_settings(self, values: dict[str, Any], *, check_remote: bool = True) -> config.Settings:
+    def update_settings(self, values: dict[str, Any], *, check_remote: bool = True,
+                        given_by: str = config.COMMAND_LINE) -> config.Settings:
         """Persist settings to ``.nbvc/config.toml`` (credentials are never written).
 
         A new place (remote or workspace prefix, e.g. from the embedded
@@ -152,8 +156,11 @@ class Workspace:
                 if name not in given and saved.get(name) == normalize_prefix(f"{top}/{old_user}"):
                     del saved[name]  # follows the new user
         merged = {k: v for k, v in {**saved, **given}.items() if v != ""}
-        config.finish(merged)  # validate before writing
-        new = config.resolve(self.nbvc_dir, self.overrides, saved=merged)
+        origins = {name: config.Origin(given_by, config.GIVEN) if name in given
+                   else config.Origin(str(path), config.FILE) for name in merged}
+        config.finish(merged, origins)  # validate what is written, before writing
+        new = config.resolve(self.nbvc_dir, self.overrides, saved=merged, given_by=given_by,
+                             saved_given=given)
         moving = _place(new) != _place(self.settings)
         if moving:
             self._hold_every_version()  # from the old place, before leaving it

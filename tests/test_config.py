@@ -29,13 +29,13 @@ def test_jupyterhub_user_is_the_default_user(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_precedence_flag_env_workspace_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     user_file = config.user_config_path()
-    write(user_file, 'region = "from-user"\nendpoint_url = "u"\nuser = "u"\nremote = "s3://u"\n')
-    write(tmp_path / "config.toml", 'endpoint_url = "w"\nuser = "w"\nremote = "s3://w"\n')
+    write(user_file, 'region = "from-user"\nendpoint_url = "http://u"\nuser = "u"\nremote = "s3://user-bucket"\n')
+    write(tmp_path / "config.toml", 'endpoint_url = "http://w"\nuser = "w"\nremote = "s3://ws-bucket"\n')
     monkeypatch.setenv("NBVC_USER", "e")
-    monkeypatch.setenv("NBVC_REMOTE", "s3://e")
-    settings = config.resolve(tmp_path, {"remote": "s3://flag"})
+    monkeypatch.setenv("NBVC_REMOTE", "s3://env-bucket")
+    settings = config.resolve(tmp_path, {"remote": "s3://flag-bucket"})
     assert (settings.region, settings.endpoint_url, settings.user, settings.remote) == (
-        "from-user", "w", "e", "s3://flag"
+        "from-user", "http://w", "e", "s3://flag-bucket"
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import sync
+from .. import config, sync
 from ..errors import NbvcError
 from ..notebook import SUFFIX, digest_bytes, read_bytes, validate_bytes
 from ..workspace import SaveResult, Workspace, utcnow
@@ -31,8 +31,9 @@ log = logging.getLogger("nbvc.jupyter")
 
 def open_workspace(root: Path, overrides: dict[str, Any]) -> Workspace:
     """The workspace at a server's root_dir, created (``nbvc init``) when missing."""
-    Workspace.init(root, overrides, check_remote=False)  # no network on the event loop
-    return Workspace(root, overrides)
+    # no network on the event loop
+    Workspace.init(root, overrides, check_remote=False, given_by=config.JUPYTER)
+    return Workspace(root, overrides, given_by=config.JUPYTER)
 
 
 class Uploader(threading.Thread):
@@ -59,7 +60,7 @@ class Uploader(threading.Thread):
         self.wake.set()
 
     def run(self) -> None:
-        workspace = Workspace(self.root, self.overrides)  # its own index connection
+        workspace = Workspace(self.root, self.overrides, given_by=config.JUPYTER)  # its own index
         delay: float | None = 0.0  # drain what an earlier server left pending
         while not self.stopping:
             self.wake.wait(delay)
