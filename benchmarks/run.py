@@ -259,7 +259,7 @@ def log_vs_startup(bench: Bench, versions: int) -> None:
     root = bench.work / "log"
     root.mkdir()
     sys.path.insert(0, str(ROOT))
-    from nbvc.notebook import Digest
+    from nbvc.digest import Digest
     from nbvc.workspace import Workspace
 
     ws, _ = Workspace.init(root, {"user": "bench"})

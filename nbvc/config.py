@@ -18,6 +18,7 @@ from .envvars import FALSE_WORDS, TRUE_WORDS, parse_flag
 from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
 from .tree import CONFIG_FILE
+from .userdirs import user_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -106,13 +107,14 @@ def default_user() -> str:
         return "user"
 
 
-def user_config_path() -> Path:
-    """``$NBVC_CONFIG`` if set, else ``$XDG_CONFIG_HOME/nbvc/config.toml``."""
+def user_config_path() -> Path | None:
+    """``$NBVC_CONFIG`` if set, else ``config.toml`` in the user's nbvc config folder
+    (``$XDG_CONFIG_HOME/nbvc``, ``~/.config/nbvc``; none without a home folder)."""
     explicit = os.environ.get("NBVC_CONFIG")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "nbvc" / CONFIG_FILE
+    folder = user_folder("XDG_CONFIG_HOME", ".config")
+    return folder / CONFIG_FILE if folder is not None else None
 
 
 def read_toml(path: Path, *, user_file: bool = False) -> dict[str, Any]:
@@ -156,14 +158,13 @@ def read_toml(path: Path, *, user_file: bool = False) -> dict[str, Any]:
 
 
 def write_toml(path: Path, values: dict[str, Any]) -> None:
-    """Write the persistable settings atomically (temp file + rename)."""
+    """Write the persistable settings atomically."""
     import tomli_w
 
+    from .files import write_atomic
+
     kept = {k: v for k, v in values.items() if k in PERSISTED and v not in ("", None)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(kept), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, tomli_w.dumps(kept).encode())
 
 
 def from_environment() -> dict[str, Any]:
@@ -194,7 +195,8 @@ def resolve(nbvc_dir: Path | None = None, overrides: dict[str, Any] | None = Non
                 merged[name], origins[name] = value, origin(name)
 
     user_file = user_config_path()
-    take(read_toml(user_file, user_file=True), lambda _: Origin(str(user_file), FILE))
+    if user_file is not None:
+        take(read_toml(user_file, user_file=True), lambda _: Origin(str(user_file), FILE))
     own_file = str(nbvc_dir / CONFIG_FILE) if nbvc_dir is not None else "the settings to save"
     given = Origin(given_by, GIVEN)
     if saved is not None:

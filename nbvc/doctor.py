@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,11 +259,7 @@ def _intact(path: Path, root: Path) -> bool:
     name = path.parent.name + path.name
     if path.parent == root or len(name) != 64:
         return True  # not an object file: leave it alone
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest() == name
+    return digest_file(path).sha256 == name
 
 
 def _refill_objects(workspace: Workspace) -> Check:

@@ -1,14 +1,18 @@
-"""Writing a file in the workspace: atomically, keeping the file's mode."""
+"""Writing files: atomically and keeping their mode (every file nbvc replaces is
+written here), inside the workspace, and sweeping what killed writes left."""
 
 from __future__ import annotations
 
 import os
-import secrets
 import time
-from collections.abc import Iterable
-from pathlib import Path
+from contextlib import contextmanager
 
 from .keys import UnsafeKey
+
+TYPE_CHECKING = False  # typing's flag: status writes its cache through here, and starts lean
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import BinaryIO
 
 TEMP_PREFIX = ".nbvc-"
 #: a temp file untouched this long was left by a run that was killed: a live write
@@ -34,38 +38,54 @@ def sweep(folder: str, names: Iterable[str], prefix: str = TEMP_PREFIX, suffix: 
     return removed
 
 
-def check_inside(dest: Path, root: Path) -> None:
+def check_inside(dest: str | os.PathLike[str], root: str | os.PathLike[str]) -> None:
     """Refuse a destination whose real path leaves ``root``: a folder on the way (or the
     file itself) is a symlink leading out of the workspace."""
     real_root = os.path.realpath(root)
     real = os.path.realpath(dest)
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
-        raise UnsafeKey(f"{dest.relative_to(root) if dest.is_relative_to(root) else dest}: "
-                        "a symlink on the way leads outside the workspace; not written")
+        shown = os.path.relpath(dest, root) if os.fspath(dest).startswith(os.fspath(root)) else dest
+        raise UnsafeKey(f"{shown}: a symlink on the way leads outside the workspace; not written")
 
 
-def write_atomic(dest: Path, data: bytes, inside: Path | None = None) -> None:
-    """Replace ``dest`` with ``data`` in one rename: a reader sees the old bytes or the
-    new, never part. The file keeps its mode; a new file gets the mode any program's
-    new file gets (0666 less the umask), not a temp file's 0600. ``inside``: the
-    workspace root the real path must stay in (checked before anything is created)."""
+@contextmanager
+def atomic_writer(dest: str | os.PathLike[str], inside: str | os.PathLike[str] | None = None, *,
+                  durable: bool = False) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``dest`` in one rename when the block ends without
+    an error (else it is removed): a reader sees the old bytes or the new, never part.
+    The file keeps its mode; a new file gets the mode any program's new file gets
+    (0666 less the umask), not a temp file's 0600. ``inside``: the workspace root the
+    real path must stay in (checked before anything is created). ``durable``: on the
+    disk before the rename (fsync), for stores whose writes must survive a crash."""
     if inside is not None:
         check_inside(dest, inside)
     try:
-        mode: int | None = dest.stat().st_mode & 0o7777
+        mode: int | None = os.stat(dest).st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    temp = dest.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
+    folder = os.path.dirname(os.fspath(dest))
+    os.makedirs(folder, exist_ok=True)
+    temp = os.path.join(folder, f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         if mode is not None:
             os.chmod(temp, mode)
         os.replace(temp, dest)
     finally:
-        temp.unlink(missing_ok=True)
+        if os.path.lexists(temp):
+            os.unlink(temp)
+
+
+def write_atomic(dest: str | os.PathLike[str], data: bytes,
+                 inside: str | os.PathLike[str] | None = None) -> None:
+    """Replace ``dest`` with ``data`` (see :func:`atomic_writer`)."""
+    with atomic_writer(dest, inside) as out:
+        out.write(data)
 
 
 def name_folding(folder: str) -> tuple[bool, bool]:
@@ -73,7 +93,7 @@ def name_folding(folder: str) -> tuple[bool, bool]:
     normalisation)? macOS and Windows fold case; macOS also folds NFC/NFD. Two
     notebooks whose names fold to one cannot both be held there. Found by making one
     probe file and looking it up under the folded names."""
-    probe = os.path.join(folder, f"{TEMP_PREFIX}Fold\u00e9-{secrets.token_hex(4)}.tmp")
+    probe = os.path.join(folder, f"{TEMP_PREFIX}Fold\u00e9-{os.urandom(4).hex()}.tmp")
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError:

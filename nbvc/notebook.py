@@ -11,32 +11,12 @@ import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .digest import Digest, digest_stream
 from .errors import InvalidNotebook, NotFound, WorkspaceError
 from .keys import SUFFIX
-
-CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Content identity of a file: sha256 (the version's name), md5 (S3's ETag), size."""
-
-    sha256: str
-    md5: str
-    size: int
-
-
-def digest_bytes(data: bytes) -> Digest:
-    import hashlib  # imported late: commands that never hash (log, status) start faster
-
-    return Digest(
-        hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest(),
-        len(data),
-    )
 
 
 @contextmanager
@@ -52,17 +32,10 @@ def reading(label: str | Path) -> Iterator[None]:
         raise WorkspaceError(f"{label}: permission denied") from None
 
 
-def digest_file(path: Path) -> Digest:
+def digest_file(path: Path | str) -> Digest:
     """Hash a file in one streaming pass."""
-    import hashlib
-
-    sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
     with reading(path), open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            sha.update(chunk)
-            md5.update(chunk)
-            size += len(chunk)
-    return Digest(sha.hexdigest(), md5.hexdigest(), size)
+        return digest_stream(handle)
 
 
 def check_suffix(name: str) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .digest import Digest, digest_stream
 from .errors import NotFound, WorkspaceError
-from .notebook import CHUNK, Digest
 
 #: how a kept object starts: a temp file in the root, renamed into ab/cdef… when whole
 TEMP_PREFIX = ".tmp-"
@@ -78,18 +78,11 @@ class ObjectStore:
 
     def ingest_file(self, source: Path) -> Digest:
         """Copy a file in while hashing it: one read of the source, whatever its size."""
-        import hashlib
-
-        sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
         fd, tmp = self._temp()
         try:
             with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                while chunk := src.read(CHUNK):
-                    out.write(chunk)
-                    sha.update(chunk)
-                    md5.update(chunk)
-                    size += len(chunk)
-            return self._finish(tmp, Digest(sha.hexdigest(), md5.hexdigest(), size))
+                digest = digest_stream(src, copy_to=out)
+            return self._finish(tmp, digest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -118,16 +111,12 @@ class ObjectStore:
 
     def verified_path(self, sha256: str) -> Path:
         """The object's path after checking its bytes still hash to its name."""
-        import hashlib
-
         path = self.path(sha256)
-        sha = hashlib.sha256()
         try:
             with open(path, "rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    sha.update(chunk)
+                found = digest_stream(handle).sha256
         except FileNotFoundError:
             raise NotFound(f"local object {sha256[:12]} is missing") from None
-        if sha.hexdigest() != sha256:
+        if found != sha256:
             raise WorkspaceError(f"local object {sha256[:12]} is damaged (hash mismatch)")
         return path

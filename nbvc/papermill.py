@@ -12,8 +12,8 @@ environment variables and the user config when there is none.
 from __future__ import annotations
 
 from . import config
+from .digest import digest_bytes
 from .errors import UsageError, WorkspaceError
-from .notebook import digest_bytes
 from .store import Store, open_store
 
 SCHEME = "nbvc://"

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import metadata
-from .notebook import digest_bytes
+from .digest import digest_bytes
 from .store import ObjectVersion
 
 if TYPE_CHECKING:

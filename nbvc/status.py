@@ -171,13 +171,8 @@ def _load_cache(path: str) -> tuple[Any, ...] | None:
 def _save_cache(path: str, cached: tuple[Any, ...]) -> None:
     """Replace the cache atomically; a workspace that cannot be written goes without."""
     import marshal
-    from threading import get_ident
 
-    temporary = f"{path}.{os.getpid()}.{get_ident()}.tmp"  # two threads of a server may both write
-    try:
-        with open(temporary, "wb") as file:
-            file.write(marshal.dumps(cached))
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
+    from .files import write_atomic
+
+    with contextlib.suppress(OSError):
+        write_atomic(path, marshal.dumps(cached))

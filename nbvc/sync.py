@@ -723,9 +723,10 @@ def _stand_on(workspace: Workspace, rel: str, target: dict[str, Any], status: st
 def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: dict[str, Any],
            strategy: str | None) -> PullOutcome:
     """Changed on both sides: merge theirs into the working file (saved as a version already)."""
+    from .digest import digest_bytes
     from .files import write_atomic
     from .merge import merge
-    from .notebook import digest_bytes, validate_bytes
+    from .notebook import validate_bytes
 
     index = workspace.index
     finish = (f"finish with 'nbvc pull --strategy ours|theirs {rel}' (conflicting cells from one "

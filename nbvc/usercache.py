@@ -13,19 +13,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .files import write_atomic
+from .userdirs import user_folder
+
 
 def cache_dir() -> Path | None:
-    configured = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(configured):
-        return Path(configured) / "nbvc"
-    home = os.path.expanduser("~")
-    return Path(home) / ".cache" / "nbvc" if os.path.isabs(home) else None
+    return user_folder("XDG_CACHE_HOME", ".cache")
 
 
 def load(name: str) -> Any:
@@ -45,18 +42,9 @@ def keep(name: str, value: Any) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(dir=folder)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(value))
-        os.replace(temp, folder / name)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        write_atomic(folder / name, marshal.dumps(value))
 
 
 def remembered(kind: str, key: str, make: Callable[[], Any]) -> Any:

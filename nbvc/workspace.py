@@ -23,7 +23,7 @@ from .keys import SUFFIX, check_relpath, key_for, normalize_prefix
 from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
-    from .notebook import Digest
+    from .digest import Digest
     from .objects import ObjectStore
     from .store import Store
 
@@ -320,7 +320,8 @@ class Workspace:
         if (not explicit and cached is not None  # a scan read the whole stat cache first
                 and self.stat_says_unchanged(rel, path, cached)):
             return SaveResult(rel, "unchanged", {})
-        from .notebook import digest_bytes, read_bytes, validate_bytes
+        from .digest import digest_bytes
+        from .notebook import read_bytes, validate_bytes
 
         check_relpath(rel)  # checked: the bytes are about to be read and kept
         data, before = read_bytes(path, rel)
@@ -390,7 +391,7 @@ class Workspace:
             return self.objects.read(row["sha256"])
         if row.get("version_id") is None:
             return self.objects.read(row["sha256"])  # raises: unpushed and lost
-        from .notebook import digest_bytes
+        from .digest import digest_bytes
 
         data = self.store.get(row["key"], row["version_id"])
         digest = digest_bytes(data)

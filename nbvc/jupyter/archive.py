@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import config, sync
+from ..digest import digest_bytes
 from ..errors import NbvcError
-from ..notebook import SUFFIX, digest_bytes, read_bytes, validate_bytes
+from ..notebook import SUFFIX, read_bytes, validate_bytes
 from ..workspace import SaveResult, Workspace, utcnow
 from .settings import overrides_from
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import WorkspaceError
+from ..files import write_atomic
 
 CONFIG_D = "jupyter_server_config.d"
 
@@ -36,10 +37,7 @@ def enable_extension() -> Path:
         raise WorkspaceError(f"{target}: not a JSON object", hint="fix or remove that file")
     data.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {})["nbvc"] = True
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_suffix(".json.tmp")
-        temp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        temp.replace(target)
+        write_atomic(target, (json.dumps(data, indent=2) + "\n").encode())
     except OSError as exc:
         raise WorkspaceError(f"cannot write {target}: {exc.strerror}",
                              hint="run it as a user who may write there") from None

@@ -20,6 +20,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
+from ..digest import digest_bytes
 from ..errors import (
     ConflictError,
     InvalidNotebook,
@@ -31,7 +32,7 @@ from ..errors import (
 )
 from ..files import check_inside, write_atomic
 from ..keys import UnsafeKey, check_relpath
-from ..notebook import SUFFIX, digest_bytes, validate_bytes
+from ..notebook import SUFFIX, validate_bytes
 from ..publish import publish
 from ..records import version_record
 from ..store import BucketNotFound

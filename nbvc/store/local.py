@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..digest import digest_stream
 from ..errors import RemoteError
+from ..files import atomic_writer
 from .base import (
     NULL_VERSION,
     Body,
@@ -35,7 +35,6 @@ from .base import (
 
 CATALOG = "catalog.db"
 PAGE = 1000
-CHUNK = 1 << 20
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -110,30 +109,16 @@ class LocalStore(Store):
 
     def _write_blob(self, body: Body) -> tuple[str, str, int]:
         """Copy the body into a new immutable blob: (relative blob path, md5, size)."""
-        md5 = hashlib.md5(usedforsecurity=False)
-        size = 0
-        blob_dir = self.root / "blobs"
-        fd, tmp = tempfile.mkstemp(dir=blob_dir, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                if isinstance(body, bytes):
-                    out.write(body)
-                    md5.update(body)
-                    size = len(body)
-                else:
-                    with open(body, "rb") as src:
-                        while chunk := src.read(CHUNK):
-                            out.write(chunk)
-                            md5.update(chunk)
-                            size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            name = secrets.token_hex(16)
-            os.replace(tmp, blob_dir / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return name, md5.hexdigest(), size
+        name = secrets.token_hex(16)
+        with atomic_writer(self.root / "blobs" / name, durable=True) as out:
+            if isinstance(body, bytes):
+                out.write(body)
+                md5, size = hashlib.md5(body, usedforsecurity=False).hexdigest(), len(body)
+            else:
+                with open(body, "rb") as src:
+                    digest = digest_stream(src, copy_to=out)
+                md5, size = digest.md5, digest.size
+        return name, md5, size
 
     def _latest(self, key: str) -> sqlite3.Row | None:
         return self._db.execute(
