@@ -21,7 +21,6 @@ import os
 import sqlite3
 import time
 from contextlib import contextmanager
-from functools import cached_property
 from threading import RLock
 
 from .envvars import lock_timeout
@@ -334,14 +333,6 @@ class Index:
             found += 1
         return found
 
-    @cached_property
-    def db(self) -> Any:
-        """sqlite-utils over the same connection, for inserts and upserts (imported
-        only when something is written: read-only commands start faster)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
     def close(self) -> None:
         self.conn.close()
 
@@ -450,11 +441,22 @@ class Index:
     def add_save(self, row: dict[str, Any]) -> dict[str, Any]:
         """Insert a saves row inside the caller's transaction; returns it with its id."""
         full = {**self.SAVE_DEFAULTS, **row}
-        cursor = self.conn.execute(
-            f"INSERT INTO saves ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
-            tuple(full.values()),
-        )
-        return {**full, "id": cursor.lastrowid}
+        return {**full, "id": self._insert("saves", full)}
+
+    def _insert(self, table: str, row: dict[str, Any], *, key: str | None = None) -> int | None:
+        """Insert one row (with ``key``, its primary key: or update the row it names);
+        returns its rowid. Column names come from nbvc's code, never from data."""
+        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        if key is not None:
+            sql += f" ON CONFLICT({key}) DO UPDATE SET " + ", ".join(
+                f"{name}=excluded.{name}" for name in row if name != key)
+        return self.conn.execute(sql, tuple(row.values())).lastrowid
+
+    def set_remote_latest(self, rows: list[dict[str, Any]]) -> None:
+        """Inside the caller's transaction: the remote's latest version of each path,
+        as a fetch listed it (``path, key, version_id, etag, deleted, fetched_at``)."""
+        for row in rows:
+            self._insert("remote_latest", row, key="path")
 
     def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
         """Versions of ``path``, newest first."""
@@ -785,7 +787,7 @@ class Index:
                     "SELECT 1 FROM publishes WHERE published_key=? AND published_version_id=?",
                     [row["published_key"], row["published_version_id"]]).fetchone():
                 return
-            self.db["publishes"].insert(row)
+            self._insert("publishes", row)
 
     def publishes_of(self, path: str) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])

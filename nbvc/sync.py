@@ -531,12 +531,10 @@ def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
             index.add_save(row)
             report.learned += row["kind"] == "save"
             report.deleted += row["kind"] == "delete"
-        for rel, version in latest.items():
-            index.db["remote_latest"].upsert(
-                {"path": rel, "key": version.key, "version_id": version.version_id,
-                 "etag": version.etag, "deleted": int(version.is_delete_marker), "fetched_at": when},
-                pk="path",
-            )
+        index.set_remote_latest([
+            {"path": rel, "key": version.key, "version_id": version.version_id,
+             "etag": version.etag, "deleted": int(version.is_delete_marker), "fetched_at": when}
+            for rel, version in latest.items()])
 
 
 def _after_last(index: Any, path: str, when: str) -> str:

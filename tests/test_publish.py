@@ -135,7 +135,7 @@ def test_a_version_of_another_notebook_is_named_as_such(ws: Workspace) -> None:
 
 def test_an_ambiguous_hash_prefix_lists_the_candidates(ws: Workspace, monkeypatch) -> None:
     three_versions(ws)
-    ws.index.db.execute("UPDATE saves SET sha256='abcdef1' || substr(sha256, 8)")
+    ws.index.conn.execute("UPDATE saves SET sha256='abcdef1' || substr(sha256, 8)")
     with pytest.raises(AmbiguousRef, match="matches 3 versions"):
         resolve_ref(ws, "nb.ipynb", "abcdef1")
 

@@ -446,6 +446,9 @@ def test_status_does_not_rehash_unchanged_files(ws: Workspace, monkeypatch) -> N
 
     write_notebook(ws.root / "a.ipynb", "1")
     write_notebook(ws.root / "b.ipynb", "2")
+    a_minute_ago = time.time_ns() - 60_000_000_000  # older than a timestamp tick: stats hold
+    for name in ("a.ipynb", "b.ipynb"):
+        os.utime(ws.root / name, ns=(a_minute_ago, a_minute_ago))
     sync.push(ws)
     status(ws)
     hashed = []
@@ -461,6 +464,8 @@ def test_status_without_a_cached_base_compares_with_the_newest_version_unhashed(
     import nbvc.notebook
 
     write_notebook(ws.root / "a.ipynb", "1")
+    a_minute_ago = time.time_ns() - 60_000_000_000  # older than a timestamp tick: stats hold
+    os.utime(ws.root / "a.ipynb", ns=(a_minute_ago, a_minute_ago))
     ws.save()
     ws.index.conn.execute("UPDATE stat_cache SET base = NULL")  # as after an index rebuild
     hashed = []
