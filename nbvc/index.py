@@ -338,8 +338,12 @@ class Index:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """An immediate (write-locked) transaction, serialised between threads too."""
+        """An immediate (write-locked) transaction, serialised between threads too.
+        Inside one this thread holds, another joins it (commits with it)."""
         with self._lock:
+            if self.conn.in_transaction:  # ours: the lock is held by whoever opened it
+                yield
+                return
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:

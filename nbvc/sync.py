@@ -325,7 +325,7 @@ def _push(workspace: Workspace, paths: list[str] | None, report: PushReport, sta
                     for result in workspace.save_each(paths):
                         report.saved.append(result)
                         if result.status == "saved":  # earlier saves of it went first
-                            uploads.submit([result.version])
+                            uploads.submit(uploads.behind(result.version))
             report.outcomes = uploads.outcomes()
     report.seconds = time.perf_counter() - started
     return report
@@ -374,6 +374,18 @@ class Uploads:
             future = self.pool.submit(self._batch, before, saves)
             self.last[path] = future
             self.futures.append(future)
+
+    def behind(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """A save this push just recorded, behind the pending saves of its notebook it
+        has not sent: another process (``nbvc save``, the Jupyter hook) may have
+        recorded one after this push read what was pending. Sent first, they keep the
+        notebook's order (its latest version is its newest save). Looked up only when
+        the save's parent is not one this push sent."""
+        if row["parent_uid"] is None or row["parent_uid"] in self.sent:
+            return [row]
+        return self.workspace.index.rows(
+            "SELECT * FROM saves WHERE path=? AND version_id IS NULL AND kind='save' AND id<=?"
+            " ORDER BY id", [row["path"], row["id"]]) or [row]
 
     def _batch(self, before: Future[list[PushOutcome]] | None,
                saves: list[dict[str, Any]]) -> list[PushOutcome]:

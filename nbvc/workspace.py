@@ -61,7 +61,7 @@ class Candidate:
 
     path: str
     digest: Digest
-    stat: os.stat_result
+    stat: os.stat_result | None  # None: the bytes did not come from the file (Jupyter)
     last: dict[str, Any] | None
 
 
@@ -346,14 +346,72 @@ class Workspace:
         return (st.st_mtime_ns, st.st_size, st.st_ino) == (
             cached["mtime_ns"], cached["size"], cached["inode"])
 
-    def _record_all(self, candidates: list[Candidate], message: str | None) -> list[SaveResult]:
+    def _record_all(self, candidates: list[Candidate], message: str | None, *,
+                    force: bool = False, merged_from: str | None = None) -> list[SaveResult]:
         """Record examined candidates (their objects are already kept): a row and a
-        stat each, all in one transaction."""
+        stat each, all in one transaction.
+
+        Other processes record saves of the same notebooks at the same time (``nbvc
+        save`` beside the scan of ``nbvc push``, the Jupyter hook, pull saving local
+        changes first), so each candidate is examined again under the index's write
+        lock (see :meth:`_recorded_meanwhile`): one change is one save, whoever
+        records it. Its parent is the newest version as of that moment. ``force``:
+        recorded even when unchanged (e.g. the first version under a new name)."""
         if not candidates:
             return []
-        rows = self.index.insert_saves([
-            (self._save_row(c.path, c.digest, message, c.last), c.stat) for c in candidates])
-        return [SaveResult(row["path"], "saved", row) for row in rows]
+        with self.index.transaction():
+            done: list[SaveResult | None] = []
+            items = []
+            for c in candidates:
+                last = self.index.last_save(c.path)
+                done.append(None if force else self._recorded_meanwhile(c, last))
+                if done[-1] is None:
+                    row = self._save_row(c.path, c.digest, message, last)
+                    if merged_from is not None:
+                        row["merge_parent_uid"] = merged_from
+                    items.append((row, c.stat))
+            inserted = iter(self.index.insert_saves(items))
+        results = []
+        for result in done:
+            if result is None:
+                row = next(inserted)
+                result = SaveResult(row["path"], "saved", row)
+            results.append(result)
+        return results
+
+    def _recorded_meanwhile(self, c: Candidate, last: dict[str, Any] | None) -> SaveResult | None:
+        """Inside the write transaction: "unchanged" when what ``c`` read needs no new
+        save any more, because since it was read another process
+
+        * recorded these very bytes (the base, or the newest save, is this content:
+          the same change is not recorded twice), or
+        * recorded a newer state of the file: the stat cache names a stat other than
+          the one ``c`` read under, and the file has that stat now. Recorded late,
+          ``c``'s older bytes would become the newest version, sent after the newer
+          one, and the newer one would be saved (and sent) once more.
+        """
+        if last is None:  # nothing recorded of it, by anyone
+            return None
+        sha256 = c.digest.sha256
+        raced = last["id"] != (c.last["id"] if c.last else None)
+        cached = self.index.cached_stat(c.path)
+        base = cached["base"] if cached and cached["base"] else self.index.base(c.path, last)
+        if base == sha256 or (raced and last["kind"] == "save" and last["sha256"] == sha256):
+            if c.stat is not None:
+                self.index.remember_stat(c.path, c.stat, sha256, c.digest.md5, base=sha256)
+            return SaveResult(c.path, "unchanged", last)
+        if c.stat is None or cached is None or cached["sha256"] != cached["base"]:
+            return None
+        seen = (cached["mtime_ns"], cached["size"], cached["inode"])
+        if seen == (c.stat.st_mtime_ns, c.stat.st_size, c.stat.st_ino):
+            return None
+        try:
+            now = os.stat(f"{self.root}{os.sep}{c.path}")
+        except OSError:
+            return None
+        if (now.st_mtime_ns, now.st_size, now.st_ino) == seen:
+            return SaveResult(c.path, "unchanged", last)
+        return None
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
                       force: bool = False, stat: os.stat_result | None = None,
@@ -361,14 +419,15 @@ class Workspace:
         """Add a save for content already in the object store, unless it is unchanged
         (``force``: even then, e.g. the first version under a new name). ``stat``, the
         working file's, makes this content its base in the same transaction.
-        ``merged_from``: the save id of the version a merge took in (its second parent)."""
+        ``merged_from``: the save id of the version a merge took in (its second parent).
+        Checked again under the write lock, as a scan's saves are (:meth:`_record_all`)."""
         last = self.index.last_save(rel)
         if last is not None and not force and self.index.base(rel, last) == digest.sha256:
             if stat is not None:
                 self.index.remember_stat(rel, stat, digest.sha256, digest.md5, base=digest.sha256)
             return SaveResult(rel, "unchanged", last)
-        row = {**self._save_row(rel, digest, message, last), "merge_parent_uid": merged_from}
-        return SaveResult(rel, "saved", self.index.insert_save(row, stat))
+        return self._record_all([Candidate(rel, digest, stat, last)], message, force=force,
+                                merged_from=merged_from)[0]
 
     def _save_row(self, rel: str, digest: Digest, message: str | None,
                   last: dict[str, Any] | None) -> dict[str, Any]:
