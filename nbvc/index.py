@@ -181,10 +181,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX saves_by_time ON saves (saved_at, id);
     """,
     # 6: a version nbvc did not write and nothing could verify (no checksum, an ETag
-    #    that is not an MD5): its sha256 is of the bytes as received; how far the
+    #    that is not an MD5): its sha256 is of the bytes as received; a stat taken
+    #    within its file's timestamp tick (racy: it proves nothing); how far the
     #    save journal reached when the index last recorded a save
     """
     ALTER TABLE saves ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE stat_cache ADD COLUMN racy INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
     INSERT INTO journal VALUES (1, 0);
     """,
@@ -229,6 +231,8 @@ LOG_COLUMNS = (
 #: the last field of a status row: where the remote's latest (as last fetched) stands
 REMOTE_SAME, REMOTE_AHEAD, REMOTE_DELETED = 0, 1, 2
 NO_STAT: tuple[Any, ...] = (None, None, None, None, REMOTE_SAME)
+#: the mtime status compares a file's with: none a file has while its stat is racy
+STAT_MTIME = f"CASE WHEN racy THEN {RACY_MTIME} ELSE mtime_ns END"
 
 
 class Index:
@@ -590,9 +594,10 @@ class Index:
         rows = dict.fromkeys([p for (p,) in conn.execute("SELECT DISTINCT path FROM saves")],
                              NO_STAT)
         stats = conn.execute(
-            "SELECT path, mtime_ns, size, inode, sha256 = base FROM stat_cache WHERE base IS NOT NULL"
+            f"SELECT path, {STAT_MTIME}, size, inode, sha256 = base FROM stat_cache"
+            " WHERE base IS NOT NULL"
             " UNION ALL"  # no base cached: compared with the newest version, as base() does
-            " SELECT c.path, c.mtime_ns, c.size, c.inode, c.sha256 ="
+            f" SELECT c.path, {STAT_MTIME}, c.size, c.inode, c.sha256 ="
             "   (SELECT CASE s.kind WHEN 'save' THEN s.sha256 END FROM saves s"
             "    WHERE s.path = c.path ORDER BY s.saved_at DESC, s.id DESC LIMIT 1)"
             " FROM stat_cache c WHERE c.base IS NULL")
@@ -647,14 +652,14 @@ class Index:
             self._remember_stat(path, st, sha256, md5, base)
 
     def _remember_stat(self, path: str, st: Any, sha256: str, md5: str, base: str | None) -> None:
-        mtime = RACY_MTIME if racy(st.st_mtime_ns, time.time_ns()) else st.st_mtime_ns
         self.conn.execute(
-            "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base, racy) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns=excluded.mtime_ns, size=excluded.size, inode=excluded.inode, "
             "sha256=excluded.sha256, md5=excluded.md5, "
-            "base=coalesce(excluded.base, stat_cache.base)",
-            (path, mtime, st.st_size, st.st_ino, sha256, md5, base),
+            "base=coalesce(excluded.base, stat_cache.base), racy=excluded.racy",
+            (path, st.st_mtime_ns, st.st_size, st.st_ino, sha256, md5, base,
+             racy(st.st_mtime_ns, time.time_ns())),
         )
 
     def base(self, path: str, last: dict[str, Any] | None = None) -> str | None:

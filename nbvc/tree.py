@@ -24,8 +24,8 @@ Folder = tuple[list[str], list[int]]
 Tree = dict[str, Folder]
 
 
-#: what a stat cache keeps as the mtime of a file whose stat proves nothing yet (see
-#: :func:`racy`): no file has it, so the next look reads the file again
+#: the mtime a racy stat (see :func:`racy`) is compared as: no file has it, so the
+#: next look reads the file again
 RACY_MTIME = -1
 
 

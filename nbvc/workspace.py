@@ -337,8 +337,8 @@ class Workspace:
                             cached: dict[str, Any] | None = None) -> bool:
         """True when the stat cache proves the file still holds its base version."""
         cached = cached or self.index.cached_stat(rel)
-        if cached is None or cached["base"] != cached["sha256"]:
-            return False
+        if cached is None or cached["base"] != cached["sha256"] or cached["racy"]:
+            return False  # racy: taken within its file's timestamp tick, it proves nothing
         try:
             st = os.stat(path)
         except FileNotFoundError:

@@ -119,7 +119,7 @@ def test_every_change_to_what_status_reads_moves_the_generation(ws: Workspace) -
         "INSERT INTO remote_latest (path, key, version_id, etag, fetched_at)"
         " VALUES ('a.ipynb', 'k', 'v', 'e', 't')",
         "UPDATE remote_latest SET deleted = 1",
-        "INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL)",
+        "INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL, 0)",
         "UPDATE stat_cache SET base = 's'",
         "DELETE FROM stat_cache", "DELETE FROM remote_latest", "DELETE FROM heads",
         "DELETE FROM saves",
@@ -223,7 +223,7 @@ def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Wo
 
     def write_then_roll_back() -> None:
         with pytest.raises(RuntimeError), index.transaction():
-            index.conn.execute("INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL)")
+            index.conn.execute("INSERT INTO stat_cache VALUES ('a.ipynb', 1, 2, 3, 's', 'm', NULL, 0)")
             opened.set()
             undo.wait(10)
             raise RuntimeError("rolled back")
