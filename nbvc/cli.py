@@ -32,8 +32,8 @@ app.add_typer(jupyter_app, name="jupyter")
 
 
 class LazyConsole:
-    """A rich Console made on first use: importing rich costs ~50 ms, which the
-    commands that print plain text (``--version``, ``log``) need not pay."""
+    """A rich Console made on first use: importing rich is a large share of a
+    command's start, which the commands that print plain text (``--version``, ``log``) need not pay."""
 
     def __init__(self, **options: Any) -> None:
         self.options = options

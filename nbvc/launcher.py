@@ -3,7 +3,7 @@
 ``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
 folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
 answered without importing typer and rich: importing typer and building its app
-costs ~0.05 s, as much as the query behind a log of 10,000 versions. Only the plain
+costs as much as the query behind a log of 10,000 versions. Only the plain
 forms take the lane (``status [--json] [PATH...]``, ``log [PATH] [--json]``); anything
 else, help included, goes to the typer app in :mod:`nbvc.cli`, which prints with the
 same functions. A whole-workspace status and log's table skip the workspace too (its
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from .envvars import flag
 from .errors import NbvcError
 
-TYPE_CHECKING = False  # typing's flag: importing typing costs the lane ~10 ms
+TYPE_CHECKING = False  # typing's flag: the lane starts without importing typing
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
@@ -59,9 +59,9 @@ def run(args: list[str]) -> None:
 
 def skip_collection_at_exit() -> None:
     """The command is done: spare the interpreter's shutdown its garbage collections.
-    After a push ~36,000 objects remain (botocore's models, the client, its pools),
-    and collecting them at exit took ~0.15 s, a fifth of a push of 20 changed
-    notebooks. Frozen, the collector skips them; atexit handlers still run, the
+    After a push tens of thousands of objects remain (botocore's models, the client,
+    its pools), and collecting them at exit is a large share of a small push (see
+    benchmarks/README.md). Frozen, the collector skips them; atexit handlers still run, the
     standard streams are still flushed, and the OS takes the memory back. (nbvc
     closes its files with ``with`` and commits its index explicitly, so no
     finalizer of an object left in a cycle has anything to save.)"""

@@ -1,12 +1,13 @@
 """nbformat's own v4 schemas, checked by jsonschema-rs.
 
-nbformat validates with jsonschema: importing it costs ~0.15 s and each notebook
-~0.6 ms; its alternative, fastjsonschema, still spends ~0.4 ms a notebook, most of it
-raising and catching an exception for every branch of a ``oneOf`` a cell or an
-output does not match. jsonschema-rs (a JSON Schema validator written in Rust)
-checks a notebook against the same schema file in ~20 µs and builds its validator
-in ~3 ms, so nothing needs caching. This is a fast *yes*: a notebook it rejects is
-handed to nbformat, which has the last word and the readable message.
+nbformat validates with jsonschema, whose import and per-notebook checks dominate a
+save of many small notebooks; fastjsonschema spends most of its time raising and
+catching an exception for every branch of a ``oneOf`` a cell or an output does not
+match. jsonschema-rs (a JSON Schema validator written in Rust) checks a notebook
+against the same schema file about thirty times faster and builds its validator
+cheaply enough that nothing needs caching (figures: benchmarks/README.md). This is a
+fast *yes*: a notebook it rejects is handed to nbformat, which has the last word and
+the readable message.
 """
 
 from __future__ import annotations

@@ -24,8 +24,11 @@ from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
     from .digest import Digest
+    from .doctor import Check
     from .objects import ObjectStore
+    from .status import NotebookStatus
     from .store import Store
+    from .sync import FetchReport, PullOutcome, PushReport
 
 
 def new_uid() -> str:
@@ -514,3 +517,59 @@ class Workspace:
         if not rows and offset == 0:
             raise NotFound.no_versions(rel)
         return rows
+
+    # -- the core verbs, as methods: nbvc's Python API (docs/api.md) -------------------
+    # Each is the function the command of the same name runs (the CLI only prints);
+    # imported on use, as the verbs import this module.
+
+    def status(self, paths: list[str] | None = None) -> list[NotebookStatus]:
+        """Per notebook (all, or under ``paths``): its state, as ``nbvc status``."""
+        from .status import status
+
+        return status(self, paths)
+
+    def push(self, paths: list[str] | None = None, *, jobs: int | None = None,
+             dry_run: bool = False, force: bool = False, save_first: bool = True) -> PushReport:
+        """Save what changed, then upload every pending save, as ``nbvc push``."""
+        from .sync import push
+
+        return push(self, paths, jobs=jobs, dry_run=dry_run, force=force, save_first=save_first)
+
+    def fetch(self, paths: list[str] | None = None, *, full: bool = False) -> FetchReport:
+        """Record every version in the bucket, as ``nbvc fetch``."""
+        from .sync import fetch
+
+        return fetch(self, paths, full=full)
+
+    def pull(self, paths: list[str] | None = None, *, version: str | None = None,
+             force: bool = False, strategy: str | None = None
+             ) -> tuple[FetchReport, list[PullOutcome]]:
+        """Fetch, then bring the remote's latest into the working files, as ``nbvc pull``."""
+        from .sync import pull
+
+        return pull(self, paths, version=version, force=force, strategy=strategy)
+
+    def show(self, path: str, version: str | None = None) -> bytes:
+        """The exact bytes of one version (default: the newest), as ``nbvc show``."""
+        from .versions import show
+
+        return show(self, path, version)[1]
+
+    def restore(self, path: str, version: str, message: str | None = None) -> dict[str, Any]:
+        """Bring a version back into the working file as a new save, as ``nbvc restore``."""
+        from .versions import restore
+
+        return restore(self, path, version, message)
+
+    def publish(self, path: str, version: str | None = None) -> dict[str, Any]:
+        """Copy one exact version to the published prefix, as ``nbvc publish``."""
+        from .publish import publish
+
+        return publish(self, path, version)
+
+    def doctor(self, *, repair: bool = False) -> list[Check]:
+        """The checks of ``nbvc doctor`` (``repair``: of ``nbvc doctor --repair``)."""
+        from .doctor import repair as repair_state
+        from .doctor import run_checks
+
+        return repair_state(self) if repair else run_checks(self)

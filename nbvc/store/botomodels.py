@@ -1,14 +1,14 @@
 """botocore's service models, parsed once and kept in the user cache.
 
 Building an S3 client makes botocore read and parse several JSON files (the S3
-model alone is ~1 MB gzipped JSON, parsed into OrderedDicts): ~60 ms of every
-command that touches the remote. The parsed data is kept marshalled in
+model alone is a megabyte of gzipped JSON, parsed into OrderedDicts): the largest
+part of the start of every command that touches the remote. The parsed data is kept marshalled in
 ``$XDG_CACHE_HOME/nbvc``, keyed by the file's path, size and mtime and by Python's
 version, so an upgraded botocore is read afresh. Plain dicts keep key order, which
 is all botocore needs from its OrderedDicts.
 
-Before it loads a model, botocore also lists every service it has models for (~450
-folders, ~3,600 stat calls, 15-20 ms), once per kind of model: the S3 client asks
+Before it loads a model, botocore also lists every service it has models for
+(hundreds of folders, thousands of stat calls), once per kind of model: the S3 client asks
 for two kinds. Those lists are kept too, keyed by botocore's version and by each
 model folder's mtime (adding or removing a service's folder changes it).
 """

@@ -2,7 +2,7 @@
 
 botocore is boto3's core: the same client, credential chain and configuration,
 without boto3's resource layer and s3transfer, which nbvc does not use and which
-cost ~0.1 s to import. Only this module imports it, and only when a command touches
+cost more to import than a small push takes. Only this module imports it, and only when a command touches
 the remote, so commands that stay local start fast.
 """
 
