@@ -9,5 +9,6 @@ fi
 # its package data enables the Jupyter server extension, which an editable install
 # leaves out. Commands and Jupyter servers run the installed copy, so run this again
 # after changing nbvc (the test suite checks that it did).
+rm -rf build  # setuptools' build folder would carry a module this folder no longer has
 .venv/bin/python -m pip install --quiet --disable-pip-version-check ".${EXTRAS:-}"
 export PATH="$PWD/.venv/bin:$PATH"

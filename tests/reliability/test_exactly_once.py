@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: after another then begin their work at the same moment
 CLI_ON_CUE = (
     "import sys\n"
-    "from nbvc import cli, sync  # noqa: F401 - imported before the cue\n"
+    "from nbvc import sync  # noqa: F401 - imported before the cue\n"
+    "from nbvc.cli import commands  # noqa: F401\n"
     "from nbvc.launcher import main\n"
     "print('ready', flush=True)\n"
     "sys.stdin.readline()\n"

@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from .errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
-from .launcher import emit_json, print_log, print_status
+from .. import __version__
+from ..errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
+from .render import emit_json, print_log, print_status
 
 app = typer.Typer(
     name="nbvc",
@@ -81,7 +81,7 @@ def main_options(
 
 def workspace(**overrides: Any) -> Any:
     """The workspace around the current directory (imported late: keeps --help fast)."""
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
     return Workspace.find(overrides=overrides or None)
 
@@ -144,7 +144,7 @@ def init(
 
       nbvc init --remote s3://my-bucket --endpoint-url http://127.0.0.1:9000 --user kylek
     """
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
     if not path.is_dir():
         raise NbvcError(f"{path}: not a directory")
@@ -197,7 +197,7 @@ def remote_set(
 
     [b]Example[/b]: nbvc remote set s3://team-notebooks --region eu-west-1
     """
-    from .store import parse_remote
+    from ..store import parse_remote
 
     ws = workspace()
     parse_remote(remote, ws.nbvc_dir)  # refuse a malformed URL before writing anything
@@ -224,8 +224,8 @@ def doctor(
 
       nbvc doctor --repair
     """
-    from .doctor import repair as repair_workspace
-    from .doctor import run_checks
+    from ..doctor import repair as repair_workspace
+    from ..doctor import run_checks
 
     checks = repair_workspace(workspace()) if repair else run_checks(workspace())
     if as_json:
@@ -261,7 +261,7 @@ def save(
     """
     results = workspace().save(paths or None, message)
     if as_json:
-        from .records import version_record
+        from ..records import version_record
 
         emit_json([{"status": r.status, **version_record(r.version)} for r in results if r.version])
         return
@@ -296,7 +296,7 @@ def log(
     """
     if limit is not None and limit < 0:
         raise UsageError("-n must be 0 or more")
-    from .history import parse_since
+    from ..history import parse_since
 
     print_log(path, limit, as_json, parse_since(since) if since else None, author)
 
@@ -353,7 +353,7 @@ def push(
 
       nbvc push notebooks/ --jobs 32 --json
     """
-    from . import sync
+    from .. import sync
 
     ws = workspace()
     report = sync.push(ws, paths or None, jobs=jobs, dry_run=dry_run, force=force,
@@ -396,7 +396,7 @@ def fetch(
 
     [b]Example[/b]: nbvc fetch && nbvc status
     """
-    from . import sync
+    from .. import sync
 
     report = sync.fetch(workspace(), paths or None, full=full)
     if as_json:
@@ -437,7 +437,7 @@ def pull(
 
       nbvc pull analysis.ipynb --version latest~2
     """
-    from . import sync
+    from .. import sync
 
     fetched, outcomes = sync.pull(workspace(), paths or None, version=version, force=force,
                                   strategy=strategy)
@@ -485,7 +485,7 @@ def show(
 
       nbvc show analysis.ipynb -v 3HL4kqtJlcpXroDTDmJ -o pinned.ipynb
     """
-    from .versions import show as show_version
+    from ..versions import show as show_version
 
     _row, data = show_version(workspace(), path, version)
     if output is None:
@@ -521,10 +521,10 @@ def diff(
 
       nbvc diff analysis.ipynb --json | jq length
     """
-    from .versions import diff_sides
+    from ..versions import diff_sides
 
     a, b = diff_sides(workspace(), path, ref_a, ref_b)
-    from . import nbdiff
+    from .. import nbdiff
 
     if as_json:
         emit_json(nbdiff.diff_json(a, b))
@@ -545,7 +545,7 @@ def restore(
 
     [b]Example[/b]: nbvc restore analysis.ipynb --version latest~3
     """
-    from .versions import restore as restore_version
+    from ..versions import restore as restore_version
 
     result = restore_version(workspace(), path, version)
     if as_json:
@@ -573,7 +573,7 @@ def publish(
 
       nbvc publish notebooks/mine.ipynb --version 3HL4kqtJlcpXroDTDmJ --json
     """
-    from .publish import publish as publish_version
+    from ..publish import publish as publish_version
 
     result = publish_version(workspace(), path, version)
     if as_json:
@@ -591,7 +591,7 @@ def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]
 
     [b]Example[/b]: nbvc unpublish notebooks/mine.ipynb
     """
-    from .publish import unpublish as unpublish_path
+    from ..publish import unpublish as unpublish_path
 
     result = unpublish_path(workspace(), path)
     out.print(f"unpublished {result['published_key']} (delete marker {result['delete_marker']})")
@@ -603,7 +603,7 @@ def published(as_json: JsonOpt = False) -> None:
 
     [b]Example[/b]: nbvc published --json
     """
-    from .publish import published as list_published
+    from ..publish import published as list_published
 
     rows = list_published(workspace())
     if as_json:
@@ -636,7 +636,7 @@ def url(
 
       nbvc url notebooks/mine.ipynb --version latest~1 --expires 600 --json
     """
-    from .publish import presigned_url
+    from ..publish import presigned_url
 
     result = presigned_url(workspace(), path, version, published_copy=published_copy,
                            expires=expires)
@@ -671,7 +671,7 @@ def jupyter_config(
     """
     ws = workspace()
     if write:
-        from .jupyter.enable import enable_extension
+        from ..jupyter.enable import enable_extension
 
         target = enable_extension()
         remote = ws.store.display_url(ws.settings.workspace_prefix + "/")
