@@ -259,8 +259,8 @@ def log_vs_startup(bench: Bench, versions: int) -> None:
     root = bench.work / "log"
     root.mkdir()
     sys.path.insert(0, str(ROOT))
+    from nbvc.core.workspace import Workspace
     from nbvc.digest import Digest
-    from nbvc.workspace import Workspace
 
     ws, _ = Workspace.init(root, {"user": "bench"})
     (root / "busy.ipynb").write_text("{}")
@@ -281,7 +281,7 @@ def remote_versions(bench: Bench, versions: int, notebooks: int) -> str:
     import hashlib
     import uuid
 
-    from nbvc.sync import save_metadata
+    from nbvc.core.sync import save_metadata
 
     bucket = bench.bucket()
 

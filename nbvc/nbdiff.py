@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .core.versions import Side
 from .errors import UsageError
-from .versions import Side
 
 
 def _files(a: Side, b: Side, folder: Path) -> tuple[str, str]:

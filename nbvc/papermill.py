@@ -34,7 +34,7 @@ def split(path: str) -> tuple[str, str | None]:
 
 def store_for_here() -> Store:
     """The store of the enclosing workspace, else of the environment's settings."""
-    from .workspace import Workspace
+    from .core.workspace import Workspace
 
     try:
         return Workspace.find().store

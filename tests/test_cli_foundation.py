@@ -114,7 +114,7 @@ def test_log_fast_lane_does_not_import_typer_or_rich(ws: Path) -> None:
     result = run_nbvc("log", "a.ipynb", cwd=ws, env={"PYTHONPROFILEIMPORTTIME": "1"}, check=True)
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     assert "nbvc.index" in imported
-    assert not imported & {"typer", "rich", "click", "boto3", "nbvc.workspace", "tomllib"}
+    assert not imported & {"typer", "rich", "click", "boto3", "nbvc.core.workspace", "tomllib"}
 
 
 def test_log_of_a_path_outside_the_workspace_is_refused(ws: Path, tmp_path: Path) -> None:
@@ -290,8 +290,8 @@ def test_status_fast_lane_matches_the_full_command_line(ws: Path) -> None:
 def test_status_fast_lane_does_not_import_typer_or_rich(ws: Path) -> None:
     result = run_nbvc("status", cwd=ws, env={"PYTHONPROFILEIMPORTTIME": "1"}, check=True)
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    assert "nbvc.status" in imported
-    assert not imported & {"typer", "rich", "click", "boto3", "nbvc.workspace", "tomllib"}
+    assert "nbvc.core.status" in imported
+    assert not imported & {"typer", "rich", "click", "boto3", "nbvc.core.workspace", "tomllib"}
 
 
 def test_status_with_other_options_goes_to_the_full_parser(ws: Path) -> None:

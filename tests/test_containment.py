@@ -11,7 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbvc import files, sync
+from nbvc import files
+from nbvc.core import sync
 from nbvc.files import name_folding
 from nbvc.keys import UnsafeKey, check_relpath
 

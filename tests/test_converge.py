@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbvc import sync
-from nbvc.versions import show
-from nbvc.workspace import Workspace
+from nbvc.core import sync
+from nbvc.core.versions import show
+from nbvc.core.workspace import Workspace
 
 from .conftest import run_nbvc, s3_client, write_notebook
 from .test_sync import new_workspace, source_of

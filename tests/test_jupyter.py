@@ -149,7 +149,7 @@ def test_publish_endpoint_error_codes(lab, path: str, payload: dict, status: int
 def test_publish_endpoint_refuses_an_invalid_notebook_with_422(lab) -> None:
     jupyter, _ = lab
     (jupyter.root / "broken.ipynb").write_text('{"nbformat": 4, "nbformat_minor": 5, "cells": 1}')
-    from nbvc.workspace import Workspace
+    from nbvc.core.workspace import Workspace
 
     Workspace(jupyter.root).preserve("broken.ipynb", None)
     assert jupyter.api("POST", "/api/nbvc/publish/broken.ipynb", json={}).status_code == 422

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from nbvc import publish as pub
-from nbvc import sync
+from nbvc.core import publish as pub
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 from nbvc.papermill import split
-from nbvc.workspace import Workspace
 
 from .conftest import write_notebook
 

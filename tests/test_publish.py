@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from nbvc import metadata, sync
-from nbvc import publish as pub
+from nbvc import metadata
+from nbvc.core import publish as pub
+from nbvc.core import sync
+from nbvc.core.refs import AmbiguousRef, UnknownRef, resolve_ref
+from nbvc.core.versions import diff_sides, restore, show
+from nbvc.core.workspace import Workspace
 from nbvc.errors import NbvcError, NotFound, UsageError
-from nbvc.refs import AmbiguousRef, UnknownRef, resolve_ref
-from nbvc.versions import diff_sides, restore, show
-from nbvc.workspace import Workspace
 
 from .conftest import run_nbvc, write_notebook
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbvc import sync
-from nbvc.workspace import Workspace
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 
 from .conftest import run_nbvc
 from .test_sync import new_workspace

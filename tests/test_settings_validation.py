@@ -362,7 +362,7 @@ def test_floats_never_pass_as_whole_numbers() -> None:
 
 
 def test_a_bad_jupyter_setting_names_jupyter(tmp_path: Path) -> None:
-    from nbvc.workspace import Workspace
+    from nbvc.core.workspace import Workspace
 
     with pytest.raises(ConfigError, match=r"endpoint_url \(given in Jupyter's settings\) must be"):
         Workspace.init(tmp_path, {"endpoint_url": "minio:9000"}, check_remote=False,

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import nbvc.status
+import nbvc.core.status
 import nbvc.tree
-from nbvc import sync
+from nbvc.core import sync
+from nbvc.core.status import status, workspace_status
+from nbvc.core.workspace import Workspace
 from nbvc.errors import WorkspaceError
-from nbvc.index import MIGRATIONS, statements
-from nbvc.status import status, workspace_status
+from nbvc.index.schema import MIGRATIONS, statements
 from nbvc.tree import find_root, notebook_stats, scan_tree
-from nbvc.workspace import Workspace
 
 from .conftest import write_notebook
 
@@ -57,7 +57,7 @@ def test_an_unchanged_workspace_is_answered_from_the_cache(ws: Workspace, monkey
     write_notebook(ws.root / "new.ipynb", "new")
     settled(ws)
     first = status(ws)
-    monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
+    monkeypatch.setattr(nbvc.core.status, "_compare", lambda *a: pytest.fail("compared afresh"))
     assert status(ws) == first
     assert [(r.path, r.state) for r in first] == [
         ("a.ipynb", "clean"), ("new.ipynb", "new"), ("sub/b.ipynb", "clean")]
@@ -68,7 +68,7 @@ def test_a_cached_report_keeps_deleted_notebooks(ws: Workspace, monkeypatch) -> 
     (ws.root / "b.ipynb").unlink()
     settled(ws)
     workspace_status(str(ws.root))
-    monkeypatch.setattr(nbvc.status, "_compare", lambda *a: pytest.fail("compared afresh"))
+    monkeypatch.setattr(nbvc.core.status, "_compare", lambda *a: pytest.fail("compared afresh"))
     report = workspace_status(str(ws.root))
     assert report.total == 2 and [(r.path, r.state) for r in report.changed] == [
         ("b.ipynb", "deleted")]
@@ -147,7 +147,7 @@ def test_a_rebuilt_index_is_told_apart_by_its_token(ws: Workspace) -> None:
 def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
     settled(ws)
-    cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
+    cache = ws.root / ".nbvc" / nbvc.core.status.CACHE_FILE
     for damage in (b"", b"\x00garbage", b"\xe9" * 64):
         cache.write_bytes(damage)
         assert states(ws) == {"a.ipynb": "clean"}
@@ -157,14 +157,14 @@ def test_a_damaged_cache_is_ignored_and_replaced(ws: Workspace) -> None:
 def test_a_cache_of_another_shape_is_ignored(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
     settled(ws)
-    cache = ws.root / ".nbvc" / nbvc.status.CACHE_FILE
-    cache.write_bytes(marshal.dumps((nbvc.status.CACHE_FORMAT, "t", 0, {}, [], "many")))
+    cache = ws.root / ".nbvc" / nbvc.core.status.CACHE_FILE
+    cache.write_bytes(marshal.dumps((nbvc.core.status.CACHE_FORMAT, "t", 0, {}, [], "many")))
     assert [r.state for r in workspace_status(str(ws.root)).rows()] == ["clean"]
 
 
 def test_a_cache_that_cannot_be_written_is_done_without(ws: Workspace) -> None:
     pushed(ws, "a.ipynb")
-    (ws.root / ".nbvc" / nbvc.status.CACHE_FILE).mkdir()  # os.replace onto it fails
+    (ws.root / ".nbvc" / nbvc.core.status.CACHE_FILE).mkdir()  # os.replace onto it fails
     assert states(ws) == {"a.ipynb": "clean"}
     assert states(ws) == {"a.ipynb": "clean"}
     assert [p.name for p in (ws.root / ".nbvc").iterdir() if p.name.endswith(".tmp")] == []
@@ -174,7 +174,7 @@ def test_status_of_named_paths_still_compares_afresh(ws: Workspace, monkeypatch)
     pushed(ws, "a.ipynb", "sub/b.ipynb")
     status(ws)
     write_notebook(ws.root / "sub" / "b.ipynb", "edited")
-    monkeypatch.setattr(nbvc.status, "_load_cache", lambda path: pytest.fail("read the cache"))
+    monkeypatch.setattr(nbvc.core.status, "_load_cache", lambda path: pytest.fail("read the cache"))
     assert [(r.path, r.state) for r in status(ws, [str(ws.root / "sub")])] == [
         ("sub/b.ipynb", "modified")]
 
@@ -231,9 +231,17 @@ def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Wo
     writer = threading.Thread(target=write_then_roll_back)
     writer.start()
     assert opened.wait(10)
-    reader = threading.Thread(target=lambda: seen.append(index.generation()))
+    reading = threading.Event()
+
+    def read() -> None:
+        reading.set()
+        seen.append(index.generation())
+
+    reader = threading.Thread(target=read)
     reader.start()
-    reader.join(0.2)  # it waits for the writer: the uncommitted change is not seen
+    assert reading.wait(10)
+    reader.join(0.5)  # what it read now would be the uncommitted change
+    assert reader.is_alive() and seen == []  # it waits for the writer's lock instead
     undo.set()
     writer.join(10)
     reader.join(10)

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -15,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from nbvc import sync
-from nbvc.doctor import repair
+from nbvc.core import sync
+from nbvc.core.doctor import repair
+from nbvc.core.status import status
+from nbvc.core.workspace import Workspace
 from nbvc.errors import WorkspaceError
-from nbvc.status import status
-from nbvc.workspace import Workspace
 
 from .conftest import make_bucket, run_nbvc, s3_client, write_notebook
 from .faultproxy import FaultProxy, random_faults
+from .reliability.helpers import kill_mid_push
 
 
 def source_of(notebook: bytes | str) -> str:
@@ -288,7 +288,7 @@ def test_log_reads_the_metadata_fetch_left_for_later(ws: Workspace, other: Works
 
 def test_a_hash_prefix_names_a_version_fetched_without_metadata(ws: Workspace,
                                                                 other: Workspace) -> None:
-    from nbvc.versions import show
+    from nbvc.core.versions import show
 
     push_versions(ws, "a.ipynb", 3)
     oldest = ws.index.history("a.ipynb")[-1]
@@ -528,14 +528,6 @@ def test_push_cli_exit_codes_and_json(tmp_path: Path, moto_server, bucket_url: s
     assert conflict.returncode == 4 and "conflict" in conflict.stderr
 
 
-def kill_and_resume(root: Path, delay: float) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "nbvc", "push", "--jobs", "8"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-
-
 def check_bucket_equals_index(ws: Workspace) -> None:
     saves = ws.index.rows("SELECT * FROM saves WHERE kind='save'")
     assert all(r["version_id"] for r in saves), "a save was left unpushed"
@@ -558,7 +550,7 @@ def test_kill_9_during_push_then_push_again_loses_and_duplicates_nothing(
     ws = new_workspace(tmp_path / "w", f"s3://{bucket}", moto_server.url)
     for i in range(150):
         write_notebook(ws.root / f"d{i % 7}" / f"n{i}.ipynb", "x" * (i * 37), str(i))
-    kill_and_resume(ws.root, delay=0.6 + run * 0.5)
+    kill_mid_push(ws.root, "uploading", 20 + run * 30)
     for i in range(0, 150, 10):  # more saves between the crash and the resume
         write_notebook(ws.root / f"d{i % 7}" / f"n{i}.ipynb", "edited", str(i))
     env = {k: v for k, v in os.environ.items()}

@@ -81,7 +81,7 @@ def main_options(
 
 def workspace(**overrides: Any) -> Any:
     """The workspace around the current directory (imported late: keeps --help fast)."""
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
     return Workspace.find(overrides=overrides or None)
 
@@ -144,7 +144,7 @@ def init(
 
       nbvc init --remote s3://my-bucket --endpoint-url http://127.0.0.1:9000 --user kylek
     """
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
     if not path.is_dir():
         raise NbvcError(f"{path}: not a directory")
@@ -224,8 +224,8 @@ def doctor(
 
       nbvc doctor --repair
     """
-    from ..doctor import repair as repair_workspace
-    from ..doctor import run_checks
+    from ..core.doctor import repair as repair_workspace
+    from ..core.doctor import run_checks
 
     checks = repair_workspace(workspace()) if repair else run_checks(workspace())
     if as_json:
@@ -261,7 +261,7 @@ def save(
     """
     results = workspace().save(paths or None, message)
     if as_json:
-        from ..records import version_record
+        from ..core.records import version_record
 
         emit_json([{"status": r.status, **version_record(r.version)} for r in results if r.version])
         return
@@ -296,7 +296,7 @@ def log(
     """
     if limit is not None and limit < 0:
         raise UsageError("-n must be 0 or more")
-    from ..history import parse_since
+    from ..core.history import parse_since
 
     print_log(path, limit, as_json, parse_since(since) if since else None, author)
 
@@ -353,7 +353,7 @@ def push(
 
       nbvc push notebooks/ --jobs 32 --json
     """
-    from .. import sync
+    from ..core import sync
 
     ws = workspace()
     report = sync.push(ws, paths or None, jobs=jobs, dry_run=dry_run, force=force,
@@ -396,7 +396,7 @@ def fetch(
 
     [b]Example[/b]: nbvc fetch && nbvc status
     """
-    from .. import sync
+    from ..core import sync
 
     report = sync.fetch(workspace(), paths or None, full=full)
     if as_json:
@@ -437,7 +437,7 @@ def pull(
 
       nbvc pull analysis.ipynb --version latest~2
     """
-    from .. import sync
+    from ..core import sync
 
     fetched, outcomes = sync.pull(workspace(), paths or None, version=version, force=force,
                                   strategy=strategy)
@@ -485,7 +485,7 @@ def show(
 
       nbvc show analysis.ipynb -v 3HL4kqtJlcpXroDTDmJ -o pinned.ipynb
     """
-    from ..versions import show as show_version
+    from ..core.versions import show as show_version
 
     _row, data = show_version(workspace(), path, version)
     if output is None:
@@ -521,7 +521,7 @@ def diff(
 
       nbvc diff analysis.ipynb --json | jq length
     """
-    from ..versions import diff_sides
+    from ..core.versions import diff_sides
 
     a, b = diff_sides(workspace(), path, ref_a, ref_b)
     from .. import nbdiff
@@ -545,7 +545,7 @@ def restore(
 
     [b]Example[/b]: nbvc restore analysis.ipynb --version latest~3
     """
-    from ..versions import restore as restore_version
+    from ..core.versions import restore as restore_version
 
     result = restore_version(workspace(), path, version)
     if as_json:
@@ -573,7 +573,7 @@ def publish(
 
       nbvc publish notebooks/mine.ipynb --version 3HL4kqtJlcpXroDTDmJ --json
     """
-    from ..publish import publish as publish_version
+    from ..core.publish import publish as publish_version
 
     result = publish_version(workspace(), path, version)
     if as_json:
@@ -591,7 +591,7 @@ def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]
 
     [b]Example[/b]: nbvc unpublish notebooks/mine.ipynb
     """
-    from ..publish import unpublish as unpublish_path
+    from ..core.publish import unpublish as unpublish_path
 
     result = unpublish_path(workspace(), path)
     out.print(f"unpublished {result['published_key']} (delete marker {result['delete_marker']})")
@@ -603,7 +603,7 @@ def published(as_json: JsonOpt = False) -> None:
 
     [b]Example[/b]: nbvc published --json
     """
-    from ..publish import published as list_published
+    from ..core.publish import published as list_published
 
     rows = list_published(workspace())
     if as_json:
@@ -636,7 +636,7 @@ def url(
 
       nbvc url notebooks/mine.ipynb --version latest~1 --expires 600 --json
     """
-    from ..publish import presigned_url
+    from ..core.publish import presigned_url
 
     result = presigned_url(workspace(), path, version, published_copy=published_copy,
                            expires=expires)

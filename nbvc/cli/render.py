@@ -11,7 +11,7 @@ TYPE_CHECKING = False  # typing's flag: the lane starts without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 STATE_COLOURS = {"new": "32", "modified": "33", "pending": "36", "remote-ahead": "35",
                  "remote-only": "35", "remote-deleted": "31", "conflict": "31", "deleted": "31"}
@@ -20,13 +20,13 @@ STATE_COLOURS = {"new": "32", "modified": "33", "pending": "36", "remote-ahead":
 def print_status(paths: list[str] | None, as_json: bool) -> None:
     """``nbvc status``: one line per notebook that is not clean."""
     if paths:
-        from ..status import status
-        from ..workspace import Workspace
+        from ..core.status import status
+        from ..core.workspace import Workspace
 
         rows = status(Workspace.find(), paths)
         changed, total = [r for r in rows if r.state != "clean"], len(rows)
     else:  # the whole workspace: no Workspace (config, pathlib) needed
-        from ..status import workspace_status
+        from ..core.status import workspace_status
         from ..tree import find_root
 
         report = workspace_status(find_root())
@@ -58,14 +58,14 @@ def print_log(path: str | None, limit: int | None, as_json: bool, since: str | N
     index = Index(os.path.join(root, NBVC_DIR, "index.db"))
     filtered = since is not None or author is not None
     if as_json and (rel is None or filtered):
-        from ..records import version_record
+        from ..core.records import version_record
 
         emit_json([version_record(r) for r in index.workspace_history(limit, since, author, rel)])
         return
     if rel is not None and not filtered and (as_json or index.has_sketches(rel)):
         from pathlib import Path
 
-        from ..workspace import Workspace
+        from ..core.workspace import Workspace
 
         ws = Workspace(Path(root))  # the root found above, not searched for again
         describe_history(ws, rel)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import config, sync
+from .. import config
+from ..core import sync
+from ..core.workspace import SaveResult, Workspace, utcnow
 from ..digest import digest_bytes
 from ..errors import NbvcError
 from ..notebook import SUFFIX, read_bytes, validate_bytes
-from ..workspace import SaveResult, Workspace, utcnow
 from .settings import overrides_from
 
 log = logging.getLogger("nbvc.jupyter")

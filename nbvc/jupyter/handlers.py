@@ -20,6 +20,8 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
+from ..core.publish import publish
+from ..core.records import version_record
 from ..digest import digest_bytes
 from ..errors import (
     ConflictError,
@@ -33,8 +35,6 @@ from ..errors import (
 from ..files import check_inside, write_atomic
 from ..keys import UnsafeKey, check_relpath
 from ..notebook import SUFFIX, validate_bytes
-from ..publish import publish
-from ..records import version_record
 from ..store import BucketNotFound
 from .archive import Archive
 from .extension import STATE_KEY, Activation
@@ -156,7 +156,7 @@ class ResolveHandler(NbvcHandler):
         self.finish(await self.call(self._resolve, rel, keep))
 
     def _resolve(self, rel: str, keep: str) -> dict[str, Any]:
-        from .. import sync
+        from ..core import sync
 
         archive = self.archive
         workspace = archive.workspace
@@ -210,7 +210,7 @@ class PublishHandler(NbvcHandler):
         self.finish(await self.call(self._publish, rel, ref))
 
     def _publish(self, rel: str, ref: str | None) -> dict[str, Any]:
-        from ..versions import show
+        from ..core.versions import show
 
         workspace = self.archive.workspace
         _row, data = show(workspace, str(workspace.root / rel), ref)

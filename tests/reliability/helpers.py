@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
-from nbvc.workspace import Workspace
+from nbvc.core.workspace import Workspace
 
 from ..conftest import make_bucket, s3_client
 
@@ -42,3 +48,31 @@ def audit(ws: Workspace, figures: Counter[str] | None = None) -> None:
         figures["saves lost"] += len(unpushed)
         figures["duplicate versions"] += duplicates
     assert not unpushed, f"{len(unpushed)} saves never reached the bucket"
+
+
+STAGES = {"saving": "SELECT count(*) FROM saves",
+          "uploading": "SELECT count(*) FROM saves WHERE version_id IS NOT NULL"}
+
+
+def kill_mid_push(root: Path, stage: str, after: int) -> None:
+    """Start ``nbvc push`` in ``root`` and kill -9 it in the middle of its work: once its
+    index holds ``after`` more saves (``stage`` "saving") or pushed saves
+    ("uploading") than when it started, while it still runs. A push that finished
+    before that moment fails the test: it would prove nothing about a crash."""
+    db = root / ".nbvc" / "index.db"
+
+    def done() -> int:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as conn:
+            return int(conn.execute(STAGES[stage]).fetchone()[0])
+
+    start = done()
+    process = subprocess.Popen([sys.executable, "-m", "nbvc", "push", "--jobs", "8"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while done() < start + after:
+        assert process.poll() is None, f"push finished before {after} {stage}: nothing to kill"
+        assert time.monotonic() < deadline, f"push did not reach {after} {stage} in 120 s"
+        time.sleep(0.002)  # polling the condition, not waiting a fixed time
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "push had finished before the kill"

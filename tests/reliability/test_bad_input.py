@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbvc import sync
-from nbvc.workspace import Workspace
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 
 from ..conftest import make_bucket, s3_client, write_notebook
 from ..s3server import MotoServer

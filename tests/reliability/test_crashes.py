@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from nbvc.workspace import Workspace
+from nbvc.core.workspace import Workspace
 
 from ..conftest import write_notebook
-from .helpers import audit, fresh_workspace
+from .helpers import audit, fresh_workspace, kill_mid_push
 
 NOTEBOOKS = 200
-
-
-def start_push(root: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "nbvc", "push", "--jobs", "8"], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+EDITS = 10
 
 
 def test_kill_9_at_a_random_moment_then_push_again(tmp_path: Path, moto_server, crash_run: int,
@@ -31,13 +25,10 @@ def test_kill_9_at_a_random_moment_then_push_again(tmp_path: Path, moto_server, 
     for i in range(NOTEBOOKS):
         write_notebook(ws.root / f"d{i % 9}" / f"n{i}.ipynb", "x" * rng.randint(10, 4000), str(i))
     ws.close()
-    for _ in range(2):  # two crashes in a row, with edits between them
-        process = start_push(ws.root)
-        time.sleep(rng.uniform(0.3, 3.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    for changed in (NOTEBOOKS, EDITS):  # two crashes in a row, with edits between them
+        kill_mid_push(ws.root, rng.choice(["saving", "uploading"]), rng.randint(1, changed // 2))
         figures["kill -9 during push"] += 1
-        for i in rng.sample(range(NOTEBOOKS), 10):
+        for i in rng.sample(range(NOTEBOOKS), EDITS):
             write_notebook(ws.root / f"d{i % 9}" / f"n{i}.ipynb", f"edit {rng.random()}", str(i))
     result = subprocess.run([sys.executable, "-m", "nbvc", "push"], cwd=ws.root, capture_output=True,
                             text=True, timeout=600, env=os.environ)

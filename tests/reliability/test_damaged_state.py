@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from nbvc import sync
-from nbvc.workspace import Workspace
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 
 from ..conftest import write_notebook
 from .helpers import audit, fresh_workspace

@@ -10,9 +10,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from nbvc import sync
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 from nbvc.jupyter.archive import Archive
-from nbvc.workspace import Workspace
 
 from ..conftest import write_notebook
 from ..jupyterserver import wait_until
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: after another then begin their work at the same moment
 CLI_ON_CUE = (
     "import sys\n"
-    "from nbvc import sync  # noqa: F401 - imported before the cue\n"
+    "from nbvc.core import sync  # noqa: F401 - imported before the cue\n"
     "from nbvc.cli import commands  # noqa: F401\n"
     "from nbvc.launcher import main\n"
     "print('ready', flush=True)\n"

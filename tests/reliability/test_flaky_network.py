@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nbvc import publish as pub
-from nbvc import sync
+from nbvc.core import publish as pub
+from nbvc.core import sync
 from nbvc.errors import RemoteError
 
 from ..conftest import write_notebook

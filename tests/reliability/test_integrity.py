@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from botocore.config import Config
 
-from nbvc import sync
-from nbvc.workspace import Workspace
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 
 from ..conftest import s3_client, write_notebook
 from ..faultproxy import FaultProxy

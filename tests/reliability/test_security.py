@@ -12,8 +12,8 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nbvc.refs import MIN_HASH_PREFIX, AmbiguousRef, UnknownRef, resolve_ref
-from nbvc.workspace import Workspace
+from nbvc.core.refs import MIN_HASH_PREFIX, AmbiguousRef, UnknownRef, resolve_ref
+from nbvc.core.workspace import Workspace
 
 from ..conftest import make_bucket, s3_client, write_notebook
 from ..jupyterserver import TOKEN, JupyterServer

@@ -8,9 +8,9 @@ import sys
 import threading
 from pathlib import Path
 
-from nbvc import sync
+from nbvc.core import sync
+from nbvc.core.workspace import Workspace
 from nbvc.errors import WorkspaceError
-from nbvc.workspace import Workspace
 
 from ..conftest import write_notebook
 from .helpers import fresh_workspace
@@ -62,9 +62,9 @@ def test_two_processes_in_one_workspace_never_corrupt_the_index(tmp_path: Path, 
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from nbvc import sync\n"
+        "from nbvc.core import sync\n"
         "from nbvc.errors import WorkspaceError\n"
-        "from nbvc.workspace import Workspace\n"
+        "from nbvc.core.workspace import Workspace\n"
         "from tests.conftest import write_notebook\n"
         "ws = Workspace(Path(sys.argv[1]))\n"
         "def write(path, text):  # atomically, as Jupyter saves: never read half-written\n"

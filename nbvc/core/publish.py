@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import metadata
-from .errors import ConflictError, NotFound, UsageError
+from .. import metadata
+from ..errors import ConflictError, NotFound, UsageError
+from ..store import ObjectNotFound
 from .refs import resolve_ref
 from .remote_versions import iso
-from .store import ObjectNotFound
 from .sync import push
 from .workspace import Workspace, utcnow
 

@@ -16,18 +16,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import config
-from .errors import NbvcError, NotFound, WorkspaceError
-from .index import Index
-from .keys import SUFFIX, check_relpath, key_for, normalize_prefix
-from .tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
+from .. import config
+from ..errors import NbvcError, NotFound, WorkspaceError
+from ..index import Index
+from ..keys import SUFFIX, check_relpath, key_for, normalize_prefix
+from ..tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
-    from .digest import Digest
+    from ..digest import Digest
+    from ..objects import ObjectStore
+    from ..store import Store
     from .doctor import Check
-    from .objects import ObjectStore
     from .status import NotebookStatus
-    from .store import Store
     from .sync import FetchReport, PullOutcome, PushReport
 
 
@@ -130,7 +130,7 @@ class Workspace:
     def prepare_remote(self, check: bool = True) -> None:
         """Create the embedded/local store if needed; check an S3 bucket's versioning
         now, while the user is looking (push then spends no request on it)."""
-        from .store import open_store, parse_remote
+        from ..store import open_store, parse_remote
 
         if parse_remote(self.settings.remote, self.nbvc_dir).kind == "local":
             open_store(self.settings, self.nbvc_dir, create=True)
@@ -191,14 +191,14 @@ class Workspace:
     @cached_property
     def store(self) -> Store:
         """The remote; opened on first use so local-only commands never import botocore."""
-        from .store import open_store
+        from ..store import open_store
 
         return open_store(self.settings, self.nbvc_dir)
 
     @cached_property
     def objects(self) -> ObjectStore:
         """The local copies of every save (see :mod:`nbvc.objects`)."""
-        from .objects import ObjectStore
+        from ..objects import ObjectStore
 
         return ObjectStore(self.nbvc_dir / "objects")
 
@@ -246,7 +246,7 @@ class Workspace:
     def _walk(self, top: Path) -> Iterator[str]:
         """The notebooks under ``top``; on the way, the temp files of killed writes
         (see :func:`nbvc.files.sweep`) are removed."""
-        from .files import sweep
+        from ..files import sweep
 
         root_len = len(str(self.root)) + 1
         for dirpath, dirnames, filenames in os.walk(top):
@@ -292,7 +292,7 @@ class Workspace:
 
     def _examine_all(self, paths: list[str] | None,
                      strict: bool) -> Iterator[SaveResult | Candidate]:
-        from .objects import ObjectsUnwritable
+        from ..objects import ObjectsUnwritable
 
         explicit = bool(paths)
         relpaths = list(self.notebooks(paths))
@@ -323,8 +323,8 @@ class Workspace:
         if (not explicit and cached is not None  # a scan read the whole stat cache first
                 and self.stat_says_unchanged(rel, path, cached)):
             return SaveResult(rel, "unchanged", {})
-        from .digest import digest_bytes
-        from .notebook import read_bytes, validate_bytes
+        from ..digest import digest_bytes
+        from ..notebook import read_bytes, validate_bytes
 
         check_relpath(rel)  # checked: the bytes are about to be read and kept
         data, before = read_bytes(path, rel)
@@ -453,7 +453,7 @@ class Workspace:
             return self.objects.read(row["sha256"])
         if row.get("version_id") is None:
             return self.objects.read(row["sha256"])  # raises: unpushed and lost
-        from .digest import digest_bytes
+        from ..digest import digest_bytes
 
         data = self.store.get(row["key"], row["version_id"])
         digest = digest_bytes(data)
@@ -476,7 +476,7 @@ class Workspace:
 
     def replace_working_file(self, rel: str, row: dict[str, Any]) -> None:
         """Write a version's bytes over the working file: verified, then renamed in."""
-        from .files import write_atomic
+        from ..files import write_atomic
 
         write_atomic(self.abspath(rel), self.version_bytes(row), inside=self.root)
 

@@ -12,7 +12,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotFound, UsageError
+from ..errors import NotFound, UsageError
 
 if TYPE_CHECKING:
     from .workspace import Workspace

@@ -13,7 +13,7 @@ from argparse import Namespace
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import UsageError
+from ..errors import UsageError
 
 STRATEGIES = {"ours": "use-local", "theirs": "use-remote"}
 

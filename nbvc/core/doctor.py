@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NbvcError
-from .index import Index
-from .notebook import digest_file
-from .store import parse_remote
+from ..errors import NbvcError
+from ..index import Index
+from ..notebook import digest_file
+from ..store import parse_remote
 from .workspace import Workspace
 
 
@@ -85,7 +85,7 @@ def _conditional_writes(workspace: Workspace) -> Check:
     """Probe once whether the store refuses a second create-only PUT (S3 does)."""
     import uuid
 
-    from .store import PreconditionFailed
+    from ..store import PreconditionFailed
 
     store = workspace.store
     key = f"{workspace.settings.workspace_prefix}/.nbvc-probe/{uuid.uuid4().hex}"

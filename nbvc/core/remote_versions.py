@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from . import metadata
-from .digest import digest_bytes
-from .store import ObjectVersion
+from .. import metadata
+from ..digest import digest_bytes
+from ..store import ObjectVersion
 
 if TYPE_CHECKING:
     from .workspace import Workspace

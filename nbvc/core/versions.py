@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .digest import Digest
-from .errors import NotFound
+from ..digest import Digest
+from ..errors import NotFound
 from .refs import resolve_ref
 from .workspace import Workspace
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, NbvcError, NotFound, RemoteError, UsageError, WorkspaceError
-from .keys import UnsafeKey, relpath_for
-from .notebook import digest_file
+from ..errors import ConflictError, NbvcError, NotFound, RemoteError, UsageError, WorkspaceError
+from ..keys import UnsafeKey, relpath_for
+from ..notebook import digest_file
+from ..store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
 from .remote_versions import (
     UNKNOWN,
     describe_all,
@@ -33,7 +34,6 @@ from .remote_versions import (
     read_metadata,
     save_metadata,
 )
-from .store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
 from .workspace import SaveResult, Workspace, utcnow
 
 Progress = Callable[[int], None]
@@ -459,7 +459,7 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     notebook's latest version (and any that may be an unpushed save of this
     workspace) is described from its metadata at once, one HEAD each, in parallel;
     older ones are recorded from the listing and described on first use, or now
-    with ``full`` (see :mod:`nbvc.remote_versions`).
+    with ``full`` (see :mod:`nbvc.core.remote_versions`).
     """
     started = time.perf_counter()
     report = FetchReport()
@@ -648,7 +648,7 @@ def _twins(workspace: Workspace, targets: list[str]) -> dict[str, str]:
     """Targets this file system cannot hold beside another notebook, each with the
     one it would overwrite: where names fold (see :func:`nbvc.files.name_folding`),
     a notebook on disk here keeps its place, then the first in order."""
-    from .files import folded, name_folding
+    from ..files import folded, name_folding
 
     case, forms = name_folding(str(workspace.root))
     if not (case or forms):
@@ -663,7 +663,7 @@ def _twins(workspace: Workspace, targets: list[str]) -> dict[str, str]:
 def _sweep_folders(workspace: Workspace, targets: list[str]) -> None:
     """Remove what killed pulls left in the folders pull writes to (their temp files,
     see :func:`nbvc.files.sweep`)."""
-    from .files import sweep
+    from ..files import sweep
 
     for folder in {os.path.dirname(os.path.join(workspace.root, rel)) for rel in targets}:
         try:
@@ -733,10 +733,10 @@ def _stand_on(workspace: Workspace, rel: str, target: dict[str, Any], status: st
 def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: dict[str, Any],
            strategy: str | None) -> PullOutcome:
     """Changed on both sides: merge theirs into the working file (saved as a version already)."""
-    from .digest import digest_bytes
-    from .files import write_atomic
+    from ..digest import digest_bytes
+    from ..files import write_atomic
+    from ..notebook import validate_bytes
     from .merge import merge
-    from .notebook import validate_bytes
 
     index = workspace.index
     finish = (f"finish with 'nbvc pull --strategy ours|theirs {rel}' (conflicting cells from one "
@@ -764,7 +764,7 @@ def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: 
 
 def _deleted_there(workspace: Workspace, rel: str, remote: dict[str, Any]) -> PullOutcome:
     """The remote's latest is a delete marker: remove an unmodified local copy."""
-    from .files import check_inside
+    from ..files import check_inside
 
     path = workspace.abspath(rel)
     if not path.is_file():

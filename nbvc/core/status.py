@@ -17,9 +17,9 @@ import os
 import time
 from collections import namedtuple
 
-from .errors import NotFound
-from .index import NO_STAT, REMOTE_AHEAD, REMOTE_DELETED, Index
-from .tree import NBVC_DIR, Tree, notebook_stats, racy, scan_tree
+from ..errors import NotFound
+from ..index import NO_STAT, REMOTE_AHEAD, REMOTE_DELETED, Index
+from ..tree import NBVC_DIR, Tree, notebook_stats, racy, scan_tree
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (start-up)
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _working_state(index: Index, rel: str, path: str, seen: tuple[int, int, int]
         return "new"
     from pathlib import Path
 
-    from .notebook import digest_file  # only for a file whose stat changed
+    from ..notebook import digest_file  # only for a file whose stat changed
 
     st = os.stat(path)
     digest = digest_file(Path(path))
@@ -172,7 +172,7 @@ def _save_cache(path: str, cached: tuple[Any, ...]) -> None:
     """Replace the cache atomically; a workspace that cannot be written goes without."""
     import marshal
 
-    from .files import write_atomic
+    from ..files import write_atomic
 
     with contextlib.suppress(OSError):
         write_atomic(path, marshal.dumps(cached))

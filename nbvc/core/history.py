@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from .errors import UsageError
+from ..errors import UsageError
 from .remote_versions import iso
 
 SPAN = re.compile(r"(\d+)\s*(m|min|h|d|w)")
