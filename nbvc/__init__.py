@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .core.workspace import Workspace
+    from .core.api import Workspace
     from .errors import NbvcError
 
 __all__ = ["NbvcError", "Workspace", "__version__"]
@@ -24,7 +24,7 @@ def __getattr__(name: str) -> object:
     """``nbvc.Workspace`` and ``nbvc.NbvcError``, imported on first use: ``nbvc status``
     imports this package and needs neither."""
     if name == "Workspace":
-        from .core.workspace import Workspace
+        from .core.api import Workspace
 
         return Workspace
     if name == "NbvcError":

@@ -33,7 +33,7 @@ def test_the_api_page_runs_as_written(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_the_package_exports_the_workspace_and_its_error_lazily() -> None:
-    from nbvc.core.workspace import Workspace
+    from nbvc.core.api import Workspace
     from nbvc.errors import NbvcError
 
     assert nbvc.Workspace is Workspace and nbvc.NbvcError is NbvcError

@@ -52,15 +52,12 @@ def _index(workspace: Workspace) -> Check:
         return Check("index", "fail", exc.message, exc.hint or "")
     if not ok:
         return Check("index", "fail", "integrity check failed", "run 'nbvc doctor --repair'")
-    saves = workspace.index.one("SELECT count(*) AS n FROM saves")
-    return Check("index", "ok", f"{saves['n'] if saves else 0} versions recorded")
+    return Check("index", "ok", f"{workspace.index.count_all_saves()} versions recorded")
 
 
 def _objects(workspace: Workspace) -> Check:
-    pending = workspace.index.rows(
-        "SELECT DISTINCT sha256 FROM saves WHERE version_id IS NULL AND kind='save'"
-    )
-    missing = [r["sha256"] for r in pending if not workspace.objects.has(r["sha256"])]
+    pending = workspace.index.pending_hashes()
+    missing = [sha256 for sha256 in pending if not workspace.objects.has(sha256)]
     if missing:
         return Check("local objects", "fail",
                      f"{len(missing)} unpushed version(s) have lost their local copy",
@@ -264,7 +261,7 @@ def _intact(path: Path, root: Path) -> bool:
 
 def _refill_objects(workspace: Workspace) -> Check:
     restored, lost = 0, []
-    for row in workspace.index.rows("SELECT * FROM saves WHERE kind != 'delete'"):
+    for row in workspace.index.kept_versions():
         if workspace.objects.has(row["sha256"]):
             continue
         try:

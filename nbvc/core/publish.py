@@ -29,7 +29,7 @@ def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> dict[str
         if not report.ok:
             details = "; ".join(o.detail for o in report.outcomes if o.detail)
             raise ConflictError(f"{rel}: could not push the version to publish: {details}")
-        row = workspace.index.one("SELECT * FROM saves WHERE uid=?", [row["uid"]]) or row
+        row = workspace.index.by_uid(row["uid"]) or row
     return row
 
 

@@ -62,12 +62,9 @@ def resolve_ref(workspace: Workspace, path: str, ref: str) -> dict[str, Any]:
             listed = ", ".join(sorted(sha[:12] for sha in matches))
             raise AmbiguousRef(f"{path}: {ref} matches {len(matches)} versions: {listed}",
                                hint="type more characters of the hash")
-    elsewhere = index.one(
-        "SELECT path FROM saves WHERE version_id=? OR (length(?) >= ? AND sha256 LIKE ? || '%') "
-        "LIMIT 1", [ref, lowered, MIN_HASH_PREFIX, lowered],
-    )
-    if elsewhere is not None and elsewhere["path"] != path:
-        raise UnknownRef(f"{ref} is a version of {elsewhere['path']}, not of {path}")
+    elsewhere = index.path_of_ref(ref, lowered, MIN_HASH_PREFIX)
+    if elsewhere is not None and elsewhere != path:
+        raise UnknownRef(f"{ref} is a version of {elsewhere}, not of {path}")
     if ref.startswith(("/", "~")) or ref == os.path.expanduser("~"):
         raise UsageError(f"{ref!r} is not a version ref: the shell expanded '~N' into a folder",
                          hint="type latest~N (or quote '~N')")

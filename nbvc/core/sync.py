@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConflictError, NbvcError, NotFound, RemoteError, UsageError, WorkspaceError
+from ..errors import ConflictError, NbvcError, NotFound, UsageError, WorkspaceError
 from ..keys import UnsafeKey, relpath_for
 from ..notebook import digest_file
-from ..store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed, Store
+from ..store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed
 from .remote_versions import (
     UNKNOWN,
     describe_all,
@@ -34,7 +34,7 @@ from .remote_versions import (
     read_metadata,
     save_metadata,
 )
-from .workspace import SaveResult, Workspace, utcnow
+from .workspace import VERSIONING_FACT, SaveResult, Workspace, ensure_versioned, utcnow
 
 Progress = Callable[[int], None]
 
@@ -126,24 +126,6 @@ def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterat
         handle.close()
 
 
-VERSIONING_FACT = "versioning-enabled"
-
-
-def ensure_versioned(workspace: Workspace, store: Store | None = None) -> None:
-    """Refuse to push into a bucket that would overwrite saves. Asked once per remote
-    (the answer is kept in the index); afterwards every PUT's VersionId tells."""
-    store = store or workspace.store
-    url = store.display_url()
-    if workspace.index.fact(VERSIONING_FACT) == url:
-        return
-    status = store.versioning()
-    if status != "Enabled":
-        raise RemoteError(
-            f"{url}: bucket versioning is {status}; pushing would overwrite earlier saves",
-            hint="enable it (aws s3api put-bucket-versioning --bucket BUCKET "
-                 "--versioning-configuration Status=Enabled), then push again",
-        )
-    workspace.index.set_fact(VERSIONING_FACT, url)
 
 
 class Pusher:
@@ -383,9 +365,7 @@ class Uploads:
         the save's parent is not one this push sent."""
         if row["parent_uid"] is None or row["parent_uid"] in self.sent:
             return [row]
-        return self.workspace.index.rows(
-            "SELECT * FROM saves WHERE path=? AND version_id IS NULL AND kind='save' AND id<=?"
-            " ORDER BY id", [row["path"], row["id"]]) or [row]
+        return self.workspace.index.pending_through(row["path"], row["id"]) or [row]
 
     def _batch(self, before: Future[list[PushOutcome]] | None,
                saves: list[dict[str, Any]]) -> list[PushOutcome]:
@@ -464,8 +444,7 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     started = time.perf_counter()
     report = FetchReport()
     index = workspace.index
-    known = {(r["key"], r["version_id"]) for r in index.rows(
-        "SELECT key, version_id FROM saves WHERE version_id IS NOT NULL")}
+    known = index.known_versions()
     maybe_mine = {(r["path"], r["md5"], r["size"]) for r in index.pending()}
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     latest: dict[str, ObjectVersion] = {}
@@ -525,7 +504,7 @@ def _record_fetched(workspace: Workspace, rows: list[dict[str, Any]],
     newest = {(v.key, v.version_id) for v in latest.values()}
     with index.transaction():
         for row in reversed(rows):  # listed newest first: record oldest first
-            mine = index.one("SELECT id, key, version_id FROM saves WHERE uid=?", [row["uid"]])
+            mine = index.by_uid(row["uid"])
             if mine is not None and mine["version_id"] is None:  # our own save, landed by a killed push
                 index.adopt(mine["id"], row)
                 report.adopted += 1
@@ -568,8 +547,7 @@ def _adopt_heads(workspace: Workspace, latest: dict[str, ObjectVersion]) -> None
                 continue
         except OSError:  # a name this file system cannot hold: pull reports it
             continue
-        row = index.one("SELECT sha256 FROM saves WHERE key=? AND version_id=?",
-                        [version.key, version.version_id])
+        row = index.version(version.key, version.version_id)
         if row and digest_file(path).sha256 == row["sha256"]:
             index.set_head(rel, version.key, version.version_id, version.etag, utcnow())
 
@@ -673,8 +651,7 @@ def _sweep_folders(workspace: Workspace, targets: list[str]) -> None:
 
 
 def _pull_targets(workspace: Workspace, paths: list[str] | None) -> list[str]:
-    rows = workspace.index.rows("SELECT path FROM remote_latest ORDER BY path")
-    known = [r["path"] for r in rows]
+    known = workspace.index.remote_paths()
     if not paths:
         return known
     wanted = workspace.tracked(paths) | {workspace.relpath(p) for p in paths
@@ -692,13 +669,12 @@ def _pull_one(workspace: Workspace, rel: str, ref: str | None, force: bool,
                            done["restored_version_id"] or "",
                            "your unsaved changes were saved first" if done["saved_first"] else "")
     index = workspace.index
-    remote = index.one("SELECT * FROM remote_latest WHERE path=?", [rel])
+    remote = index.remote_latest(rel)
     if remote is None:
         return PullOutcome(rel, "failed", detail="not in the bucket (never pushed)")
     if remote["deleted"]:
         return _deleted_there(workspace, rel, remote)
-    target = index.one("SELECT * FROM saves WHERE path=? AND version_id=?",
-                       [rel, remote["version_id"]])
+    target = index.version_of(rel, remote["version_id"])
     if target is None:
         raise NotFound(f"{rel}: the remote latest version is not in the index; run 'nbvc fetch'")
     head = index.head(rel)
@@ -741,8 +717,7 @@ def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: 
     index = workspace.index
     finish = (f"finish with 'nbvc pull --strategy ours|theirs {rel}' (conflicting cells from one "
               f"side), 'nbvc pull --force {rel}' (theirs) or 'nbvc push --force {rel}' (yours)")
-    base = head and index.one("SELECT * FROM saves WHERE key=? AND version_id=?",
-                              [head["key"], head["version_id"]])
+    base = head and index.version(head["key"], head["version_id"])
     if not base:
         return PullOutcome(rel, "conflict", target["version_id"],
                            f"no version in common to merge from; {finish}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
-from ..errors import NbvcError, NotFound, WorkspaceError
+from ..errors import NbvcError, NotFound, RemoteError, WorkspaceError
 from ..index import Index
 from ..keys import SUFFIX, check_relpath, key_for, normalize_prefix
 from ..tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
@@ -26,9 +26,6 @@ if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files 
     from ..digest import Digest
     from ..objects import ObjectStore
     from ..store import Store
-    from .doctor import Check
-    from .status import NotebookStatus
-    from .sync import FetchReport, PullOutcome, PushReport
 
 
 def new_uid() -> str:
@@ -136,8 +133,6 @@ class Workspace:
             open_store(self.settings, self.nbvc_dir, create=True)
         if not check:
             return
-        from .sync import ensure_versioned
-
         with contextlib.suppress(NbvcError):  # unreachable or unversioned yet: push asks again
             ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir))
 
@@ -518,58 +513,23 @@ class Workspace:
             raise NotFound.no_versions(rel)
         return rows
 
-    # -- the core verbs, as methods: nbvc's Python API (docs/api.md) -------------------
-    # Each is the function the command of the same name runs (the CLI only prints);
-    # imported on use, as the verbs import this module.
 
-    def status(self, paths: list[str] | None = None) -> list[NotebookStatus]:
-        """Per notebook (all, or under ``paths``): its state, as ``nbvc status``."""
-        from .status import status
+#: the index's note that the remote's versioning was found Enabled (its URL)
+VERSIONING_FACT = "versioning-enabled"
 
-        return status(self, paths)
 
-    def push(self, paths: list[str] | None = None, *, jobs: int | None = None,
-             dry_run: bool = False, force: bool = False, save_first: bool = True) -> PushReport:
-        """Save what changed, then upload every pending save, as ``nbvc push``."""
-        from .sync import push
-
-        return push(self, paths, jobs=jobs, dry_run=dry_run, force=force, save_first=save_first)
-
-    def fetch(self, paths: list[str] | None = None, *, full: bool = False) -> FetchReport:
-        """Record every version in the bucket, as ``nbvc fetch``."""
-        from .sync import fetch
-
-        return fetch(self, paths, full=full)
-
-    def pull(self, paths: list[str] | None = None, *, version: str | None = None,
-             force: bool = False, strategy: str | None = None
-             ) -> tuple[FetchReport, list[PullOutcome]]:
-        """Fetch, then bring the remote's latest into the working files, as ``nbvc pull``."""
-        from .sync import pull
-
-        return pull(self, paths, version=version, force=force, strategy=strategy)
-
-    def show(self, path: str, version: str | None = None) -> bytes:
-        """The exact bytes of one version (default: the newest), as ``nbvc show``."""
-        from .versions import show
-
-        return show(self, path, version)[1]
-
-    def restore(self, path: str, version: str, message: str | None = None) -> dict[str, Any]:
-        """Bring a version back into the working file as a new save, as ``nbvc restore``."""
-        from .versions import restore
-
-        return restore(self, path, version, message)
-
-    def publish(self, path: str, version: str | None = None) -> dict[str, Any]:
-        """Copy one exact version to the published prefix, as ``nbvc publish``."""
-        from .publish import publish
-
-        return publish(self, path, version)
-
-    def doctor(self, *, repair: bool = False) -> list[Check]:
-        """The checks of ``nbvc doctor`` (``repair``: of ``nbvc doctor --repair``)."""
-        from .doctor import repair as repair_state
-        from .doctor import run_checks
-
-        return repair_state(self) if repair else run_checks(self)
+def ensure_versioned(workspace: Workspace, store: Store | None = None) -> None:
+    """Refuse to push into a bucket that would overwrite saves. Asked once per remote
+    (the answer is kept in the index); afterwards every PUT's VersionId tells."""
+    store = store or workspace.store
+    url = store.display_url()
+    if workspace.index.fact(VERSIONING_FACT) == url:
+        return
+    status = store.versioning()
+    if status != "Enabled":
+        raise RemoteError(
+            f"{url}: bucket versioning is {status}; pushing would overwrite earlier saves",
+            hint="enable it (aws s3api put-bucket-versioning --bucket BUCKET "
+                 "--versioning-configuration Status=Enabled), then push again",
+        )
+    workspace.index.set_fact(VERSIONING_FACT, url)

@@ -525,6 +525,70 @@ class Index:
 
     # -- remote state ----------------------------------------------------------
 
+    # -- single lookups the verbs make (every statement lives here) ------------------
+
+    def by_uid(self, uid: str) -> dict[str, Any] | None:
+        """The save with this save id."""
+        return self.one("SELECT * FROM saves WHERE uid=?", [uid])
+
+    def version(self, key: str, version_id: str) -> dict[str, Any] | None:
+        """The row recording one version in the bucket (``key`` at ``version_id``)."""
+        return self.one("SELECT * FROM saves WHERE key=? AND version_id=?", [key, version_id])
+
+    def version_of(self, path: str, version_id: str) -> dict[str, Any] | None:
+        """The row of ``path``'s history recording the version ``version_id``."""
+        return self.one("SELECT * FROM saves WHERE path=? AND version_id=?", [path, version_id])
+
+    def known_versions(self) -> set[tuple[str, str]]:
+        """(key, VersionId) of every version recorded."""
+        with self._lock:
+            return set(self.conn.execute(
+                "SELECT key, version_id FROM saves WHERE version_id IS NOT NULL"))
+
+    def was_pushed(self, path: str) -> bool:
+        """Whether any version of ``path`` is in the bucket."""
+        return self.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL "
+                        "LIMIT 1", [path]) is not None
+
+    def pending_through(self, path: str, save_id: int) -> list[dict[str, Any]]:
+        """``path``'s unpushed saves up to the save ``save_id``, oldest first."""
+        return self.rows("SELECT * FROM saves WHERE path=? AND version_id IS NULL AND kind='save' "
+                         "AND id<=? ORDER BY id", [path, save_id])
+
+    def pending_hashes(self) -> list[str]:
+        """The content hashes of every unpushed save."""
+        return [r["sha256"] for r in self.rows(
+            "SELECT DISTINCT sha256 FROM saves WHERE version_id IS NULL AND kind='save'")]
+
+    def kept_versions(self) -> list[dict[str, Any]]:
+        """Every version with content (all but delete markers), oldest first."""
+        return self.rows("SELECT * FROM saves WHERE kind != 'delete' ORDER BY id")
+
+    def count_all_saves(self) -> int:
+        row = self.one("SELECT count(*) AS n FROM saves")
+        return int(row["n"]) if row else 0
+
+    def checkpoints(self, path: str, limit: int) -> list[dict[str, Any]]:
+        """``path``'s newest ``limit`` versions with content, newest first."""
+        return self.rows("SELECT * FROM saves WHERE path=? AND kind != 'delete' "
+                         "ORDER BY saved_at DESC, id DESC LIMIT ?", [path, limit])
+
+    def path_of_ref(self, ref: str, hash_prefix: str, min_prefix: int) -> str | None:
+        """The notebook holding a version named by VersionId ``ref`` or by a hash
+        prefix (``hash_prefix``, at least ``min_prefix`` long), whichever notebook."""
+        row = self.one("SELECT path FROM saves WHERE version_id=? OR "
+                       "(length(?) >= ? AND sha256 LIKE ? || '%') LIMIT 1",
+                       [ref, hash_prefix, min_prefix, hash_prefix])
+        return row["path"] if row else None
+
+    def remote_paths(self) -> list[str]:
+        """Every notebook the last fetch found in the bucket, in order."""
+        return [r["path"] for r in self.rows("SELECT path FROM remote_latest ORDER BY path")]
+
+    def remote_latest(self, path: str) -> dict[str, Any] | None:
+        """The bucket's latest version of ``path`` as of the last fetch."""
+        return self.one("SELECT * FROM remote_latest WHERE path=?", [path])
+
     def head(self, path: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM heads WHERE path=?", [path])
 

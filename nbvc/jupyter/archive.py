@@ -231,8 +231,7 @@ class Archive:
         for old_rel, new_rel in moved:
             if not new_rel.endswith(SUFFIX):
                 continue
-            pushed = ws.index.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL",
-                                  [old_rel])
+            pushed = ws.index.was_pushed(old_rel)
             moved_at = utcnow()
             ws.index.rename_path(old_rel, new_rel)
             self.record(str(ws.root / new_rel), f"renamed from {old_rel}", force=True)
@@ -245,7 +244,7 @@ class Archive:
         ws = self.workspace
         targets = [p for p in ws.index.paths() if p == path or p.startswith(path.rstrip("/") + "/")]
         for rel in targets:
-            if ws.index.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL", [rel]):
+            if ws.index.was_pushed(rel):
                 self._delete_remote(ws.key(rel), rel, utcnow())
         self.uploader.notify()
 

@@ -83,8 +83,7 @@ class NbvcCheckpoints(AsyncGenericCheckpointsMixin, AsyncCheckpoints):
         if not path.endswith(".ipynb"):
             return []
         index = self._archive().workspace.index
-        rows = index.rows("SELECT * FROM saves WHERE path=? AND kind != 'delete' "
-                          "ORDER BY saved_at DESC, id DESC LIMIT ?", [path.strip("/"), self.limit])
+        rows = index.checkpoints(path.strip("/"), self.limit)
         return [_model(r) for r in reversed(rows)]
 
     async def get_notebook_checkpoint(self, checkpoint_id: Any, path: str) -> dict[str, Any]:
