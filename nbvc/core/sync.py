@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConflictError, NbvcError, NotFound, UsageError, WorkspaceError
+from ..index import Landed
 from ..keys import UnsafeKey, relpath_for
 from ..notebook import digest_file
 from ..store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed
@@ -143,7 +144,7 @@ class Pusher:
         self.index = workspace.index
         self.force = force
         self._lock = threading.Lock()
-        self._landed: list[tuple[str, str, str, str, str, str]] = []
+        self._landed: list[Landed] = []
         # every head, read once, then kept up to date as saves land: no query (and no
         # wait on the index lock the saving thread holds) per upload. push and pull
         # hold the workspace lock; a concurrent fetch only adds a head where none was,
@@ -158,7 +159,7 @@ class Pusher:
         with self._lock:
             self._heads[row["path"]] = {"path": row["path"], "key": key, "version_id": version_id,
                                         "etag": etag}
-            self._landed.append((row["uid"], row["path"], key, version_id, etag, utcnow()))
+            self._landed.append(Landed(row["uid"], row["path"], key, version_id, etag, utcnow()))
             full = len(self._landed) >= self.BATCH
         if full:
             self.flush()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import namedtuple
 from contextlib import contextmanager
 from threading import RLock
 
@@ -84,6 +85,14 @@ REMOTE_SAME, REMOTE_AHEAD, REMOTE_DELETED = 0, 1, 2
 NO_STAT: tuple[Any, ...] = (None, None, None, None, REMOTE_SAME)
 #: the mtime status compares a file's with: none a file has while its stat is racy
 STAT_MTIME = f"CASE WHEN racy THEN {RACY_MTIME} ELSE mtime_ns END"
+
+
+class Landed(namedtuple("Landed", "uid path key version_id etag when")):
+    """A save the bucket now holds: which save (``uid``, ``path``), under which
+    ``key``, ``version_id`` and ``etag``, and ``when`` (typing's NamedTuple would
+    import typing, which status starts without)."""
+
+    __slots__ = ()
 
 
 class Index:
@@ -595,11 +604,11 @@ class Index:
     def heads(self) -> dict[str, dict[str, Any]]:
         return {r["path"]: r for r in self.rows("SELECT * FROM heads")}
 
-    def mark_pushed(self, landed: list[tuple[str, str, str, str, str, str]]) -> None:
-        """Record that saves are in the bucket and that the remote now stands there:
-        (uid, path, key, version_id, etag, when) tuples, in one transaction and in
-        order (a notebook's head ends at its newest). A save whose notebook was renamed
-        while it was uploading sets no head: its key is the old name's."""
+    def mark_pushed(self, landed: list[Landed]) -> None:
+        """Record that saves are in the bucket and that the remote now stands there,
+        in one transaction and in order (a notebook's head ends at its newest). A save
+        whose notebook was renamed while it was uploading sets no head: its key is the
+        old name's."""
         with self.transaction():
             for uid, path, key, version_id, etag, when in landed:
                 self.conn.execute(
