@@ -7,7 +7,7 @@ which version every published notebook is, from the bucket alone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import metadata
 from ..errors import ConflictError, NotFound, UsageError
@@ -17,11 +17,14 @@ from .remote_versions import iso
 from .sync import push
 from .workspace import Workspace, utcnow
 
+if TYPE_CHECKING:
+    from ..index.rows import SaveRow
+
 MAX_URL_EXPIRY = 7 * 24 * 3600  # S3's own limit for SigV4 presigned URLs
 DEFAULT_URL_EXPIRY = 3600
 
 
-def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> dict[str, Any]:
+def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> SaveRow:
     """The index row of the version to publish, pushing it first when it is not yet."""
     row = resolve_ref(workspace, rel, ref or "latest")
     if row["version_id"] is None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..index.rows import SaveRow
 
 
-def version_record(row: dict[str, Any]) -> dict[str, Any]:
+def version_record(row: SaveRow) -> dict[str, Any]:
     """One version, with the stable field names documented in docs/cli.md."""
     return {
         "path": row["path"],

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import NotFound, UsageError
 
 if TYPE_CHECKING:
+    from ..index.rows import SaveRow
     from .workspace import Workspace
 
 MIN_HASH_PREFIX = 7
@@ -30,7 +31,7 @@ class AmbiguousRef(UsageError):
     """Several versions match the ref."""
 
 
-def resolve_ref(workspace: Workspace, path: str, ref: str) -> dict[str, Any]:
+def resolve_ref(workspace: Workspace, path: str, ref: str) -> SaveRow:
     """The index row of the version of ``path`` that ``ref`` names (versions fetched
     without their metadata are described first: a hash prefix may name one)."""
     ref = ref.strip()

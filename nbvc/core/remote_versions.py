@@ -22,13 +22,14 @@ from ..digest import digest_bytes
 from ..store import ObjectVersion
 
 if TYPE_CHECKING:
+    from ..index.rows import SaveRow
     from .workspace import Workspace
 
 #: the sha256 of a sketch: not known until its metadata is read
 UNKNOWN = ""
 
 
-def save_metadata(row: dict[str, Any]) -> dict[str, str]:
+def save_metadata(row: SaveRow) -> dict[str, str]:
     """Object metadata of a pushed save (see :mod:`nbvc.metadata`)."""
     return metadata.encode({
         "sha256": row["sha256"],
@@ -49,7 +50,7 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def listed_row(rel: str, version: ObjectVersion) -> dict[str, Any]:
+def listed_row(rel: str, version: ObjectVersion) -> SaveRow:
     """What the listing alone says of a version: a sketch (or a delete marker)."""
     modified = iso(version.last_modified)
     row = {"path": rel, "key": version.key, "version_id": version.version_id,
@@ -62,7 +63,7 @@ def listed_row(rel: str, version: ObjectVersion) -> dict[str, Any]:
             "md5": version.etag, "author": "", "host": ""}
 
 
-def describe(workspace: Workspace, row: dict[str, Any]) -> None:
+def describe(workspace: Workspace, row: SaveRow) -> None:
     """Complete a sketch, in place, from its version's metadata (one HEAD). A version
     written by another tool has no hash in its metadata: its bytes are fetched once
     and kept."""
@@ -79,7 +80,7 @@ def describe(workspace: Workspace, row: dict[str, Any]) -> None:
     })
 
 
-def _download_and_hash(workspace: Workspace, row: dict[str, Any]) -> str:
+def _download_and_hash(workspace: Workspace, row: SaveRow) -> str:
     """The sha256 of a version nbvc did not write, from its bytes, which are kept only
     when the store's ETag or checksums verified them on the way; a version nothing
     could verify is recorded as ``unverified`` (the log says so)."""

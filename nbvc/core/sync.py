@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConflictError, NbvcError, NotFound, UsageError, WorkspaceError
 from ..index import Landed
@@ -36,6 +36,9 @@ from .remote_versions import (
     save_metadata,
 )
 from .workspace import VERSIONING_FACT, SaveResult, Workspace, ensure_versioned, utcnow
+
+if TYPE_CHECKING:
+    from ..index.rows import HeadRow, SaveRow
 
 Progress = Callable[[int], None]
 
@@ -151,11 +154,11 @@ class Pusher:
         # and a stale "none" costs a 412 and a HEAD, never a lost save.
         self._heads = self.index.heads()
 
-    def head(self, path: str) -> dict[str, Any] | None:
+    def head(self, path: str) -> HeadRow | None:
         with self._lock:
             return self._heads.get(path)
 
-    def landed(self, row: dict[str, Any], key: str, version_id: str, etag: str) -> None:
+    def landed(self, row: SaveRow, key: str, version_id: str, etag: str) -> None:
         with self._lock:
             self._heads[row["path"]] = {"path": row["path"], "key": key, "version_id": version_id,
                                         "etag": etag}
@@ -185,7 +188,7 @@ class Pusher:
                 break
         return outcomes
 
-    def push_save(self, row: dict[str, Any]) -> PushOutcome:
+    def push_save(self, row: SaveRow) -> PushOutcome:
         path, key = row["path"], self.ws.key(row["path"])
         head = self.head(path)
         try:
@@ -211,7 +214,7 @@ class Pusher:
                                "unversioned copy; enable versioning before pushing again")
         return PushOutcome(path, row["sha256"], row["size"], "uploaded", result.version_id)
 
-    def _condition(self, key: str, head: dict[str, Any] | None) -> dict[str, Any]:
+    def _condition(self, key: str, head: HeadRow | None) -> dict[str, Any]:
         """The conditional-write arguments, or a HEAD check where the store has none."""
         if self.force:
             return {}
@@ -227,7 +230,7 @@ class Pusher:
             raise PreconditionFailed(f"{key} moved")
         return {}
 
-    def _after_412(self, row: dict[str, Any], key: str, head: dict[str, Any] | None) -> PushOutcome:
+    def _after_412(self, row: SaveRow, key: str, head: HeadRow | None) -> PushOutcome:
         """The remote moved: adopt our own landed save, or report the conflict."""
         try:
             latest = self.store.head(key)
@@ -240,10 +243,10 @@ class Pusher:
         return self._conflict(row, head, latest, "")
 
     @staticmethod
-    def _is_mine(version: ObjectVersion, row: dict[str, Any]) -> bool:
+    def _is_mine(version: ObjectVersion, row: SaveRow) -> bool:
         return read_metadata(version.metadata).get("save-id") == row["uid"]
 
-    def _landed_below(self, row: dict[str, Any], key: str) -> ObjectVersion | None:
+    def _landed_below(self, row: SaveRow, key: str) -> ObjectVersion | None:
         """This save, landed under a newer version. A killed push may have landed a
         later save of the same notebook on top of it before recording either; or
         another machine pushed after it. Versions are matched by ETag and size, then
@@ -256,7 +259,7 @@ class Pusher:
                     return described
         return None
 
-    def _conflict(self, row: dict[str, Any], head: dict[str, Any] | None,
+    def _conflict(self, row: SaveRow, head: HeadRow | None,
                   latest: ObjectVersion | None, why: str) -> PushOutcome:
         seen = head["version_id"] if head else "none (new notebook)"
         theirs = latest.version_id if latest else "unknown"
@@ -358,7 +361,7 @@ class Uploads:
             self.last[path] = future
             self.futures.append(future)
 
-    def behind(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+    def behind(self, row: SaveRow) -> list[SaveRow]:
         """A save this push just recorded, behind the pending saves of its notebook it
         has not sent: another process (``nbvc save``, the Jupyter hook) may have
         recorded one after this push read what was pending. Sent first, they keep the
@@ -707,7 +710,7 @@ def _stand_on(workspace: Workspace, rel: str, target: dict[str, Any], status: st
     return PullOutcome(rel, status, target["version_id"], detail)
 
 
-def _merge(workspace: Workspace, rel: str, head: dict[str, Any] | None, target: dict[str, Any],
+def _merge(workspace: Workspace, rel: str, head: HeadRow | None, target: dict[str, Any],
            strategy: str | None) -> PullOutcome:
     """Changed on both sides: merge theirs into the working file (saved as a version already)."""
     from ..digest import digest_bytes

@@ -24,6 +24,7 @@ from ..tree import NBVC_DIR, SKIPPED_DIRS, find_root, relpath
 
 if TYPE_CHECKING:  # the rest is imported where used: a save of unchanged files needs none of it
     from ..digest import Digest
+    from ..index.rows import SaveRow
     from ..objects import ObjectStore
     from ..store import Store
 
@@ -442,7 +443,7 @@ class Workspace:
             "message": message,
         }
 
-    def version_bytes(self, row: dict[str, Any]) -> bytes:
+    def version_bytes(self, row: SaveRow) -> bytes:
         """A version's exact bytes: the local object, else downloaded once and kept."""
         if self.objects.has(row["sha256"]):
             return self.objects.read(row["sha256"])
@@ -469,7 +470,7 @@ class Workspace:
         digest = self.objects.ingest_file(path)
         return self.record_digest(rel, digest, message, force=force, stat=before)
 
-    def replace_working_file(self, rel: str, row: dict[str, Any]) -> None:
+    def replace_working_file(self, rel: str, row: SaveRow) -> None:
         """Write a version's bytes over the working file: verified, then renamed in."""
         from ..files import write_atomic
 

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from .rows import HeadRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
+
 JOURNAL = "journal"
 #: what the journal keeps of a local save: all it takes to record it again
 JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
@@ -260,7 +262,7 @@ class Index:
 
     # -- saves -----------------------------------------------------------------
 
-    def last_save(self, path: str) -> dict[str, Any] | None:
+    def last_save(self, path: str) -> SaveRow | None:
         """The newest version of ``path`` known here (a local save or a fetched one)."""
         return self.one(
             "SELECT * FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC LIMIT 1", [path]
@@ -271,12 +273,12 @@ class Index:
                                      "key": None, "version_id": None, "etag": None,
                                      "pushed_at": None, "unverified": 0}
 
-    def insert_save(self, row: dict[str, Any], stat: Any = None) -> dict[str, Any]:
+    def insert_save(self, row: dict[str, Any], stat: Any = None) -> SaveRow:
         """Record a save (and, with ``stat``, the working file it came from as its base)
         in one transaction; returns the full row."""
         return self.insert_saves([(row, stat)])[0]
 
-    def insert_saves(self, items: list[tuple[dict[str, Any], Any]]) -> list[dict[str, Any]]:
+    def insert_saves(self, items: list[tuple[dict[str, Any], Any]]) -> list[SaveRow]:
         """:meth:`insert_save` for many (row, stat) pairs in one transaction: a scan
         of thousands of changed notebooks commits a few times, not once per file."""
         with self.transaction():
@@ -306,7 +308,7 @@ class Index:
             os.close(fd)
         self.conn.execute("UPDATE journal SET size=?", [end])
 
-    def add_save(self, row: dict[str, Any]) -> dict[str, Any]:
+    def add_save(self, row: dict[str, Any]) -> SaveRow:
         """Insert a saves row inside the caller's transaction; returns it with its id."""
         full = {**self.SAVE_DEFAULTS, **row}
         return {**full, "id": self._insert("saves", full)}
@@ -326,7 +328,7 @@ class Index:
         for row in rows:
             self._insert("remote_latest", row, key="path")
 
-    def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[dict]:
+    def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[SaveRow]:
         """Versions of ``path``, newest first."""
         sql = "SELECT * FROM saves WHERE path=? ORDER BY saved_at DESC, id DESC"
         params: list[Any] = [path]
@@ -403,7 +405,7 @@ class Index:
 
     # -- sketches: remote versions whose metadata is not read yet ------------------
 
-    def sketches(self, path: str | None = None) -> list[dict[str, Any]]:
+    def sketches(self, path: str | None = None) -> list[SaveRow]:
         sql = "SELECT * FROM saves WHERE sha256='' AND kind='save'"
         return self.rows(sql + " AND path=?", [path]) if path else self.rows(sql)
 
@@ -498,10 +500,10 @@ class Index:
             "SELECT path, count(*) FROM saves WHERE version_id IS NULL AND kind='save'"
             " GROUP BY path"))
 
-    def cached_stat(self, path: str) -> dict[str, Any] | None:
+    def cached_stat(self, path: str) -> StatRow | None:
         return self.one("SELECT * FROM stat_cache WHERE path=?", [path])
 
-    def all_stats(self) -> dict[str, dict[str, Any]]:
+    def all_stats(self) -> dict[str, StatRow]:
         return {r["path"]: r for r in self.rows("SELECT * FROM stat_cache")}
 
     def remember_stat(self, path: str, st: Any, sha256: str, md5: str,
@@ -536,15 +538,15 @@ class Index:
 
     # -- single lookups the verbs make (every statement lives here) ------------------
 
-    def by_uid(self, uid: str) -> dict[str, Any] | None:
+    def by_uid(self, uid: str) -> SaveRow | None:
         """The save with this save id."""
         return self.one("SELECT * FROM saves WHERE uid=?", [uid])
 
-    def version(self, key: str, version_id: str) -> dict[str, Any] | None:
+    def version(self, key: str, version_id: str) -> SaveRow | None:
         """The row recording one version in the bucket (``key`` at ``version_id``)."""
         return self.one("SELECT * FROM saves WHERE key=? AND version_id=?", [key, version_id])
 
-    def version_of(self, path: str, version_id: str) -> dict[str, Any] | None:
+    def version_of(self, path: str, version_id: str) -> SaveRow | None:
         """The row of ``path``'s history recording the version ``version_id``."""
         return self.one("SELECT * FROM saves WHERE path=? AND version_id=?", [path, version_id])
 
@@ -559,7 +561,7 @@ class Index:
         return self.one("SELECT 1 AS x FROM saves WHERE path=? AND version_id IS NOT NULL "
                         "LIMIT 1", [path]) is not None
 
-    def pending_through(self, path: str, save_id: int) -> list[dict[str, Any]]:
+    def pending_through(self, path: str, save_id: int) -> list[SaveRow]:
         """``path``'s unpushed saves up to the save ``save_id``, oldest first."""
         return self.rows("SELECT * FROM saves WHERE path=? AND version_id IS NULL AND kind='save' "
                          "AND id<=? ORDER BY id", [path, save_id])
@@ -569,7 +571,7 @@ class Index:
         return [r["sha256"] for r in self.rows(
             "SELECT DISTINCT sha256 FROM saves WHERE version_id IS NULL AND kind='save'")]
 
-    def kept_versions(self) -> list[dict[str, Any]]:
+    def kept_versions(self) -> list[SaveRow]:
         """Every version with content (all but delete markers), oldest first."""
         return self.rows("SELECT * FROM saves WHERE kind != 'delete' ORDER BY id")
 
@@ -577,7 +579,7 @@ class Index:
         row = self.one("SELECT count(*) AS n FROM saves")
         return int(row["n"]) if row else 0
 
-    def checkpoints(self, path: str, limit: int) -> list[dict[str, Any]]:
+    def checkpoints(self, path: str, limit: int) -> list[SaveRow]:
         """``path``'s newest ``limit`` versions with content, newest first."""
         return self.rows("SELECT * FROM saves WHERE path=? AND kind != 'delete' "
                          "ORDER BY saved_at DESC, id DESC LIMIT ?", [path, limit])
@@ -594,14 +596,14 @@ class Index:
         """Every notebook the last fetch found in the bucket, in order."""
         return [r["path"] for r in self.rows("SELECT path FROM remote_latest ORDER BY path")]
 
-    def remote_latest(self, path: str) -> dict[str, Any] | None:
+    def remote_latest(self, path: str) -> RemoteLatestRow | None:
         """The bucket's latest version of ``path`` as of the last fetch."""
         return self.one("SELECT * FROM remote_latest WHERE path=?", [path])
 
-    def head(self, path: str) -> dict[str, Any] | None:
+    def head(self, path: str) -> HeadRow | None:
         return self.one("SELECT * FROM heads WHERE path=?", [path])
 
-    def heads(self) -> dict[str, dict[str, Any]]:
+    def heads(self) -> dict[str, HeadRow]:
         return {r["path"]: r for r in self.rows("SELECT * FROM heads")}
 
     def mark_pushed(self, landed: list[Landed]) -> None:
@@ -618,7 +620,7 @@ class Index:
                 if now == [(path,)]:
                     self._set_head(path, key, version_id, etag, when)
 
-    def pushed_saves(self) -> list[dict[str, Any]]:
+    def pushed_saves(self) -> list[SaveRow]:
         """Every save that is in the bucket (its key and VersionId known), oldest first."""
         return self.rows("SELECT * FROM saves WHERE kind='save' AND version_id IS NOT NULL ORDER BY id")
 
@@ -638,7 +640,7 @@ class Index:
             for table in ("heads", "remote_latest", "remote_facts"):
                 self.conn.execute(f"DELETE FROM {table}")
 
-    def recorded_versions(self) -> list[dict[str, Any]]:
+    def recorded_versions(self) -> list[SaveRow]:
         """Every row that names a version in the bucket (saves and delete markers)."""
         return self.rows("SELECT id, path, kind, sha256, key, version_id FROM saves "
                          "WHERE version_id IS NOT NULL")
@@ -705,7 +707,7 @@ class Index:
             (version_id, etag, path),
         )
 
-    def pending(self, paths: set[str] | None = None) -> list[dict[str, Any]]:
+    def pending(self, paths: set[str] | None = None) -> list[SaveRow]:
         """Saves not yet in the bucket, oldest first per notebook."""
         rows = self.rows(
             "SELECT * FROM saves WHERE version_id IS NULL AND kind='save' ORDER BY path, id"
@@ -722,7 +724,7 @@ class Index:
                 return
             self._insert("publishes", row)
 
-    def publishes_of(self, path: str) -> list[dict[str, Any]]:
+    def publishes_of(self, path: str) -> list[PublishRow]:
         return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])
 
     def rename_path(self, old: str, new: str) -> None:

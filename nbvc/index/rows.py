@@ -1,0 +1,80 @@
+"""The rows the index hands the layers above, as named types: one per table. At run
+time they are plain dicts (SQLite's rows by column name); these types name their
+fields for readers and type checkers. Imported only for type checking: ``typing``
+stays out of status's start-up."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class SaveRow(TypedDict, total=False):
+    """One version of one notebook: a local save, or one learned from the bucket."""
+
+    id: int
+    uid: str  # the save id (nbvc's own), or s3:<VersionId>, delete:<VersionId>
+    path: str
+    kind: str  # save | delete | shelved
+    sha256: str  # "" while a version listed by fetch is not yet described
+    md5: str
+    size: int
+    saved_at: str
+    author: str
+    host: str
+    parent_uid: str | None
+    merge_parent_uid: str | None
+    message: str | None
+    key: str | None  # None: not pushed
+    version_id: str | None
+    etag: str | None
+    pushed_at: str | None
+    unverified: int
+
+
+class HeadRow(TypedDict):
+    """The remote version a notebook's work stands on: the last one pushed or pulled."""
+
+    path: str
+    key: str
+    version_id: str
+    etag: str
+    seen_at: str
+
+
+class RemoteLatestRow(TypedDict):
+    """The bucket's latest version of a notebook, as of the last fetch."""
+
+    path: str
+    key: str
+    version_id: str
+    etag: str
+    deleted: int
+    fetched_at: str
+
+
+class PublishRow(TypedDict, total=False):
+    """One publish (or unpublish) made from this workspace."""
+
+    id: int
+    path: str
+    sha256: str
+    source_key: str
+    source_version_id: str
+    published_key: str
+    published_version_id: str
+    published_at: str
+    author: str
+    state: str  # published | unpublished
+
+
+class StatRow(TypedDict):
+    """What a working file's (mtime, size, inode) last proved: its hashes and base."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    inode: int
+    sha256: str
+    md5: str
+    base: str | None
+    racy: int
