@@ -14,7 +14,7 @@ from botocore.loaders import JSONFileLoader
 
 from nbvc.store import botomodels
 from nbvc.store.botomodels import CachedModelFiles
-from nbvc.store.s3 import EXPECT_CONTINUE_FROM, S3Store
+from nbvc.store.s3 import EXPECT_CONTINUE_FROM, S3Store, make_client
 
 from .conftest import make_bucket, s3_client
 from .test_store_contract import sha
@@ -118,3 +118,20 @@ def test_models_in_aws_data_path_are_still_found(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
     client = s3_client("http://127.0.0.1:9")
     assert client.meta.service_model.metadata["serviceFullName"] == "S3 from AWS_DATA_PATH"
+
+
+def test_a_botocore_whose_loader_is_shaped_otherwise_loads_uncached(
+        moto_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The model cache rides on botocore's loader: where a botocore release changes
+    its shape, the client is built with botocore's own loader, and works."""
+    import botocore.loaders
+
+    class Reshaped(botocore.loaders.Loader):
+        def __init__(self) -> None:
+            super().__init__()
+            self.file_loader = None  # e.g. files read some other way
+
+    monkeypatch.setattr(botomodels, "create_loader", lambda data_path=None: Reshaped())
+    assert botomodels.cached_loader() is None
+    client = make_client(endpoint_url=moto_server.url)
+    assert client.list_buckets()["ResponseMetadata"]["HTTPStatusCode"] == 200

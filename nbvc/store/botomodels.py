@@ -70,12 +70,18 @@ class CachedServiceLists:
                                     lambda: self.list_services(type_name))
 
 
-def cached_loader(data_path: str | None = None) -> Loader:
+def cached_loader(data_path: str | None = None) -> Loader | None:
     """botocore's loader as its session makes it (``data_path``: the session's
     ``AWS_DATA_PATH`` setting, extra model folders), reading files and the lists of
-    services through the cache."""
-    loader = create_loader(data_path)
-    loader.file_loader = CachedModelFiles()
-    loader.list_available_services = CachedServiceLists(  # type: ignore[method-assign]
-        loader.list_available_services, list(loader.search_paths))
+    services through the cache; None when this botocore's loader is not shaped as
+    expected (the session then uses its own, uncached)."""
+    try:
+        loader = create_loader(data_path)
+        if not isinstance(getattr(loader, "file_loader", None), JSONFileLoader):
+            return None
+        loader.file_loader = CachedModelFiles()
+        loader.list_available_services = CachedServiceLists(  # type: ignore[method-assign]
+            loader.list_available_services, list(loader.search_paths))
+    except (AttributeError, TypeError):
+        return None
     return loader

@@ -68,7 +68,9 @@ def make_client(
 ) -> Any:
     """A thread-safe S3 client: adaptive retries, a pool as large as the workers."""
     session = botocore.session.Session()
-    session.register_component("data_loader", cached_loader(session.get_config_variable("data_path")))
+    cached = cached_loader(session.get_config_variable("data_path"))
+    if cached is not None:  # else botocore's own loader, as the session makes it
+        session.register_component("data_loader", cached)
     if access_key_id and secret_access_key:
         session.set_credentials(access_key_id, secret_access_key)
     if region:
