@@ -26,6 +26,11 @@ def notebook(*sources: str) -> dict:
     return json.loads(nbformat.writes(nb))
 
 
+def text(source: str | list[str]) -> str:
+    """A cell's source as one string (a notebook file may keep it as lines)."""
+    return "".join(source)
+
+
 def versions(client, bucket: str, key: str) -> list[dict]:  # noqa: ANN001
     answer = client.list_object_versions(Bucket=bucket, Prefix=key)
     return [v for v in answer.get("Versions", []) if v["Key"] == key]
@@ -107,7 +112,9 @@ def test_info_endpoint_reports_version_and_features(lab) -> None:
 def test_routes_require_authentication(lab) -> None:
     jupyter, _ = lab
     for method, path in [("GET", "/api/nbvc"), ("GET", "/api/nbvc/log/a.ipynb"),
-                         ("POST", "/api/nbvc/publish/a.ipynb"), ("POST", "/api/nbvc/clone")]:
+                         ("POST", "/api/nbvc/publish/a.ipynb"), ("POST", "/api/nbvc/clone"),
+                         ("GET", "/api/nbvc/show/a.ipynb"), ("GET", "/api/nbvc/diff/a.ipynb"),
+                         ("POST", "/api/nbvc/restore/a.ipynb")]:
         assert jupyter.api(method, path, token=None).status_code == 403, path
 
 
@@ -206,6 +213,65 @@ def test_checkpoints_are_versions_listed_oldest_to_newest_as_jupyter_expects(lab
     assert b"original" in (jupyter.root / "cp.ipynb").read_bytes()
     after = jupyter.api("GET", "/api/contents/cp.ipynb/checkpoints").json()
     assert len(after) == 3 and after[:2] == listed  # the restore is a new version on top
+
+
+def test_show_returns_one_versions_notebook_and_record(lab) -> None:
+    jupyter, _ = lab
+    jupyter.save("shown.ipynb", notebook("first"))
+    jupyter.save("shown.ipynb", notebook("second"))
+    older = jupyter.api("GET", "/api/nbvc/show/shown.ipynb?version=~1")
+    assert older.status_code == 200, older.text
+    answer = older.json()
+    assert text(answer["notebook"]["cells"][0]["source"]) == "first"
+    assert answer["version"]["short"] and answer["version"]["sha256"].startswith(answer["version"]["short"])
+    newest = jupyter.api("GET", "/api/nbvc/show/shown.ipynb").json()
+    assert text(newest["notebook"]["cells"][0]["source"]) == "second"
+
+
+def test_diff_of_two_versions_and_of_a_version_against_the_notebook(lab) -> None:
+    jupyter, _ = lab
+    jupyter.save("diffed.ipynb", notebook("a = 1"))
+    jupyter.save("diffed.ipynb", notebook("a = 1", "b = 2"))
+    answer = jupyter.api("GET", "/api/nbvc/diff/diffed.ipynb?a=~1&b=latest")
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert [text(c["source"]) for c in result["base"]["cells"]] == ["a = 1"]  # nbdime's web shape
+    cells = [e for e in result["diff"] if e["key"] == "cells"][0]["diff"]
+    [added] = [e for e in cells if e["op"] == "addrange"]
+    assert text(added["valuelist"][0]["source"]) == "b = 2"
+    against_file = jupyter.api("GET", "/api/nbvc/diff/diffed.ipynb?a=~1").json()
+    assert against_file["b"] == "diffed.ipynb (working file)" and against_file["diff"]
+
+
+def test_restore_puts_an_older_version_on_top_and_can_be_undone(lab) -> None:
+    jupyter, _ = lab
+    jupyter.save("restored.ipynb", notebook("good"))
+    jupyter.save("restored.ipynb", notebook("oops"))
+    answer = jupyter.api("POST", "/api/nbvc/restore/restored.ipynb", json={"version": "~1"})
+    assert answer.status_code == 200, answer.text
+    assert b"good" in (jupyter.root / "restored.ipynb").read_bytes()
+    log = jupyter.api("GET", "/api/nbvc/log/restored.ipynb").json()
+    assert log["total"] == 3 and log["versions"][0]["sha256"] == answer.json()["restored"]
+    undo = jupyter.api("POST", "/api/nbvc/restore/restored.ipynb", json={"version": "~1"})
+    assert undo.status_code == 200 and b"oops" in (jupyter.root / "restored.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize(("method", "path", "payload", "status"), [
+    ("GET", "/api/nbvc/show/never.ipynb", None, 404),
+    ("GET", "/api/nbvc/show/shown.ipynb?version=no-such", None, 404),
+    ("GET", "/api/nbvc/show/notes.txt", None, 415),
+    ("GET", "/api/nbvc/diff/shown.ipynb?a=no-such", None, 404),
+    ("POST", "/api/nbvc/restore/shown.ipynb", {}, 400),
+    ("POST", "/api/nbvc/restore/shown.ipynb", {"version": "~9"}, 404),
+    ("POST", "/api/nbvc/restore/sub/%2E%2E/%2E%2E/escape.ipynb", {"version": "~1"}, 400),
+])
+def test_show_diff_and_restore_errors_are_json_with_their_status(
+        lab, method: str, path: str, payload: dict | None, status: int) -> None:
+    jupyter, _ = lab
+    jupyter.save("shown.ipynb", notebook("x"))
+    answer = jupyter.api(method, path, json=payload)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["message"]
 
 
 def test_rename_keeps_history_under_the_new_key(lab, s3) -> None:

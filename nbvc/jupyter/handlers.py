@@ -5,6 +5,9 @@ GET  /api/nbvc/log/<path>      a notebook's versions (?limit=&offset=)
 POST /api/nbvc/publish/<path>  {"version": REF}: publish that exact version
 POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?}
 POST /api/nbvc/resolve/<path>  {"keep": "mine" | "theirs"}: the way out of an upload conflict
+GET  /api/nbvc/show/<path>     ?version=REF: one version's notebook, and its record
+GET  /api/nbvc/diff/<path>     ?a=REF&b=REF: nbdime's diff of two versions (no b: the notebook as saved)
+POST /api/nbvc/restore/<path>  {"version": REF}: that version back, as a new version on top
 """
 
 from __future__ import annotations
@@ -130,7 +133,8 @@ class InfoHandler(NbvcHandler):
             "active": True,
             "reason": state.reason,
             "features": {"archive": True, "log": True, "publish": True, "clone": True,
-                         "checkpoints": True, "resolve": True},
+                         "checkpoints": True, "resolve": True, "show": True, "diff": True,
+                         "restore": True},
             "remote": archive.workspace.store.display_url(settings.workspace_prefix + "/"),
             "workspace_prefix": settings.workspace_prefix,
             "published_prefix": settings.published_prefix,
@@ -253,6 +257,78 @@ class CloneHandler(NbvcHandler):
                 "sha256": digest_bytes(data).sha256}
 
 
+class ShowHandler(NbvcHandler):
+    """One version, read-only: ``{path, version: {record}, notebook}``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        ref = self.get_query_argument("version", None)
+        self.finish(await self.call(self._show, rel, ref))
+
+    def _show(self, rel: str, ref: str | None) -> dict[str, Any]:
+        from ..core.versions import show
+
+        workspace = self.archive.workspace
+        row, data = show(workspace, str(workspace.root / rel), ref)
+        return {"path": rel, "version": version_record(row), "notebook": notebook_json(rel, data)}
+
+
+class DiffHandler(NbvcHandler):
+    """nbdime's diff, in the shape nbdime's own web components take: ``{base, diff}``
+    (``base`` the notebook of ``a``), with what each side is."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        ref_a = self.get_query_argument("a", None)
+        ref_b = self.get_query_argument("b", None)
+        self.finish(await self.call(self._diff, rel, ref_a, ref_b))
+
+    def _diff(self, rel: str, ref_a: str | None, ref_b: str | None) -> dict[str, Any]:
+        from ..core.versions import diff_sides
+        from ..nbdiff import diff_json
+
+        workspace = self.archive.workspace
+        a, b = diff_sides(workspace, str(workspace.root / rel), ref_a, ref_b)
+        return {"path": rel, "a": a.label, "b": b.label,
+                "base": notebook_json(rel, a.data), "diff": diff_json(a, b)}
+
+
+class RestoreHandler(NbvcHandler):
+    """The REST twin of ``nbvc restore PATH --version REF``: the working file takes that
+    version's bytes, saved as a new version (nothing is lost: restoring again undoes it)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        ref = self.body().get("version")
+        if not ref or not isinstance(ref, str):
+            raise web.HTTPError(400, "'version' must name a version (a VersionId, hash or ~N)")
+        self.finish(await self.call(self._restore, rel, ref))
+
+    def _restore(self, rel: str, ref: str) -> dict[str, Any]:
+        from ..core.versions import restore
+
+        archive = self.archive
+        workspace = archive.workspace
+        done = restore(workspace, str(workspace.root / rel), ref)
+        archive.uploader.notify()  # the new version goes to the bucket like any save
+        latest = workspace.index.last_save(rel)
+        return {**done, "version": version_record(latest) if latest else None}
+
+
+def notebook_json(rel: str, data: bytes) -> Any:
+    """A version's bytes as the notebook JSON the front end renders."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise InvalidNotebook(f"{rel}: this version is not JSON") from None
+
+
 def free_name(root: Any, target: str) -> str:
     """bookstore's rule: never overwrite; ``name.ipynb`` -> ``name-1.ipynb``, ``-2`` ..."""
     if not (root / target).exists():
@@ -272,4 +348,7 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "publish", "(.*)"), PublishHandler),
         (url_path_join(api, "clone"), CloneHandler),
         (url_path_join(api, "resolve", "(.*)"), ResolveHandler),
+        (url_path_join(api, "show", "(.*)"), ShowHandler),
+        (url_path_join(api, "diff", "(.*)"), DiffHandler),
+        (url_path_join(api, "restore", "(.*)"), RestoreHandler),
     ]
