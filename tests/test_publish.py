@@ -198,6 +198,33 @@ def test_diff_cli_shows_cell_changes_and_passes_nbdime_flags(ws: Workspace) -> N
     assert "\x1b[" not in result.stdout  # no colours when piped
 
 
+def test_diff_web_serves_nbdimes_page_on_loopback(tmp_path: Path) -> None:
+    """``nbvc diff --web`` imports what nbdime's server needs (idna among them) and
+    serves the diff on 127.0.0.1 until stopped. BROWSER=true: no browser is opened."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    ws = Workspace.init(tmp_path, {"user": "kylek"})[0]
+    three_versions(ws)
+    process = subprocess.Popen([sys.executable, "-m", "nbvc", "diff", "--web", "nb.ipynb", "~1"],
+                               cwd=ws.root, env={**os.environ, "BROWSER": "true"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        for line in process.stdout:  # type: ignore[union-attr]
+            if found := re.search(r"URL: (http://127\.0\.0\.1:\d+/\S+)", line):
+                url = found.group(1)
+                break
+        assert url, "nbdime's server never said where it listens"
+        with urllib.request.urlopen(url, timeout=30) as page:
+            assert page.status == 200 and b"nbdime" in page.read().lower()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_presigned_url_fetches_exactly_that_version(ws: Workspace) -> None:
     nb = three_versions(ws)
     if not str(ws.settings.remote).startswith("s3://"):
