@@ -94,6 +94,9 @@ def test_a_second_machine_sees_names_after_fetch_moves_and_deletions_too(
     [seen] = other.tags()
     assert (seen["name"], seen["version_id"]) == ("v1", versions[2]["version_id"])
     assert other.show(str(other.root / "nb.ipynb"), "v1") == ws.show(str(nb), versions[2]["version_id"])
+    _fetched, [pulled] = other.pull([str(other.root / "nb.ipynb")], version="v1")
+    assert pulled.version_id == versions[2]["version_id"], pulled
+    assert digest_bytes((other.root / "nb.ipynb").read_bytes()).sha256 == versions[2]["sha256"]
     ws.tag(str(nb), "v1", "latest", force=True)
     other.fetch()
     assert [t["version_id"] for t in other.tags()] == [versions[0]["version_id"]]
