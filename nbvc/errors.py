@@ -71,8 +71,8 @@ PARTLY_DONE = 7
 EXIT_CODES = {
     0: "success",
     1: "unexpected failure (run with --debug to see the traceback)",
-    2: "bad input: invalid option, path, notebook or version ref",
-    3: "not found: unknown notebook, version or object",
+    2: "bad input: invalid option, path, notebook, version ref or name",
+    3: "not found: unknown notebook, version, name or object",
     4: "conflict: the remote moved since this workspace last saw it",
     5: "remote error: network, credentials, bucket or versioning problem",
     6: "workspace error: not initialised, locked, read-only or damaged",

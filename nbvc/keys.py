@@ -61,3 +61,32 @@ def relpath_for(prefix: str, key: str) -> str:
     if not key.startswith(head):
         raise UnsafeKey(f"key {key!r} is not under the prefix {prefix!r}")
     return check_relpath(key[len(head):])
+
+
+#: where named versions live in the bucket: one record per name, outside every
+#: workspace and published prefix (fetch, pull and publish never list it as notebooks)
+NAMES_PREFIX = "nbvc-names"
+NAME_SUFFIX = ".json"
+
+
+def name_key(version_key: str, name: str) -> str:
+    """The key of the record naming a version of ``version_key``:
+    ``nbvc-names/<version_key>/<name>.json``."""
+    return f"{NAMES_PREFIX}/{version_key}/{name}{NAME_SUFFIX}"
+
+
+def names_prefix(key_prefix: str) -> str:
+    """Where the records of names of the notebooks under ``key_prefix`` (a folder's
+    prefix ending in ``/``, or one notebook's key) lie."""
+    if key_prefix and not key_prefix.endswith("/"):
+        key_prefix += "/"
+    return f"{NAMES_PREFIX}/{key_prefix}"
+
+
+def split_name_key(record_key: str) -> tuple[str, str] | None:
+    """(version key, name) of a name record's key; None for any other key."""
+    head = f"{NAMES_PREFIX}/"
+    if not record_key.startswith(head) or not record_key.endswith(NAME_SUFFIX):
+        return None
+    version_key, _, name = record_key[len(head):-len(NAME_SUFFIX)].rpartition("/")
+    return (version_key, name) if version_key and name else None

@@ -1,10 +1,12 @@
-"""papermill I/O handler: ``nbvc://KEY[@VERSION_ID]`` reads one exact version.
+"""papermill I/O handler: ``nbvc://KEY[@VERSION]`` reads one exact version.
 
 Registered through papermill's ``papermill.io`` entry point, so with nbvc installed
 
     papermill nbvc://published/kylek/notebooks/mine.ipynb@<VersionId> out.ipynb
 
-runs exactly that version (the latest without ``@``). The bucket and endpoint
+runs exactly that version (the latest without ``@``). ``VERSION`` is a VersionId,
+or a name given with ``nbvc tag`` (``nbvc://workspace/kylek/mine.ipynb@v1``): a
+VersionId is tried first, then the name's record in the bucket. The bucket and endpoint
 come from the nbvc workspace around the current directory, or from ``NBVC_*``
 environment variables and the user config when there is none.
 """
@@ -51,8 +53,10 @@ class NbvcHandler:
 
     @classmethod
     def read(cls, path: str) -> str:
+        from .core.name_records import read_version
+
         key, version = split(path)
-        return store_for_here().get(key, version).decode("utf-8")
+        return read_version(store_for_here(), key, version)[1].decode("utf-8")
 
     @classmethod
     def write(cls, buf: str, path: str) -> None:

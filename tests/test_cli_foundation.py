@@ -71,7 +71,7 @@ def test_log_lists_versions_newest_first_with_stable_json_fields(ws: Path) -> No
     assert set(rows[0]) == {
         "path", "short", "sha256", "size", "saved_at", "author", "host", "message", "kind",
         "save_id", "parent_save_id", "merge_parent_save_id", "pushed", "key", "version_id",
-        "pushed_at", "published", "verified",
+        "pushed_at", "published", "verified", "names",
     }
     assert rows[0]["author"] == "ana" and rows[0]["pushed"] is False
     assert rows[0]["verified"] is True

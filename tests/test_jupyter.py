@@ -180,6 +180,34 @@ def test_clone_writes_a_new_name_unless_overwrite(lab, s3) -> None:
     assert len(kept) == 2  # the overwritten file is still in the history
 
 
+def test_names_are_refs_for_publish_and_clone_and_show_in_the_log(lab, s3) -> None:
+    """A name given with ``nbvc tag`` works where the REST API takes a version."""
+    jupyter, bucket = lab
+    client = s3[1]
+    jupyter.save("named.ipynb", notebook("first"))
+    jupyter.save("named.ipynb", notebook("second"))
+    from nbvc.core.names import tag
+    from nbvc.core.workspace import Workspace
+
+    ws = Workspace(jupyter.root)
+    tagged = tag(ws, str(jupyter.root / "named.ipynb"), "reviewed", "~1")
+    ws.close()
+    answer = jupyter.api("POST", "/api/nbvc/publish/named.ipynb", json={"version": "reviewed"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["source_version_id"] == tagged["version_id"]
+    logged = jupyter.api("GET", "/api/nbvc/log/named.ipynb").json()["versions"]
+    assert [v["names"] for v in logged] == [[], ["reviewed"]]
+    data = json.dumps(notebook("pinned")).encode()
+    pinned = client.put_object(Bucket=bucket, Key="shared/pinned.ipynb", Body=data)["VersionId"]
+    client.put_object(Bucket=bucket, Key="shared/pinned.ipynb", Body=json.dumps(notebook("x")).encode())
+    client.put_object(Bucket=bucket, Key="nbvc-names/shared/pinned.ipynb/prod.json",
+                      Body=json.dumps({"version_id": pinned}).encode())
+    made = jupyter.api("POST", "/api/nbvc/clone", json={"key": "shared/pinned.ipynb", "version": "prod"})
+    assert made.status_code == 201, made.text
+    assert made.json()["version_id"] == pinned
+    assert (jupyter.root / made.json()["path"]).read_bytes() == data
+
+
 @pytest.mark.parametrize(("payload", "status"), [
     ({}, 400),
     ({"key": "shared/data.csv"}, 415),

@@ -407,7 +407,8 @@ def fetch(
                       soft_wrap=True)
         later = f" ({report.sketched} described on first use)" if report.sketched else ""
         print(f"{report.listed} versions listed, {report.learned} new{later}, {report.adopted} "
-              f"adopted, {report.deleted} delete markers in {report.seconds:.2f}s")
+              f"adopted, {report.deleted} delete markers, {report.names} names "
+              f"in {report.seconds:.2f}s")
     if report.refused:
         raise typer.Exit(PARTLY_DONE)
 
@@ -467,8 +468,8 @@ def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
 
 # -- versions and publishing -----------------------------------------------------------
 
-VersionOpt = Annotated[str | None, typer.Option("--version", "-v",
-                                                help="VersionId, hash prefix (7+), latest or latest~N.")]
+VersionOpt = Annotated[str | None, typer.Option(
+    "--version", "-v", help="VersionId, name, hash prefix (7+), latest or latest~N.")]
 
 
 @app.command()
@@ -644,6 +645,89 @@ def url(
         emit_json(result)
     else:
         print(result["url"])
+
+
+# -- names -----------------------------------------------------------------------------
+
+
+@app.command()
+def tag(
+    path: Annotated[str, typer.Argument(help="A notebook.")],
+    name: Annotated[str, typer.Argument(help="The name: letters, digits, '.', '_', '-'.")],
+    version: VersionOpt = None,
+    force: Annotated[bool, typer.Option("--force", "-f",
+                                        help="Move the name if it names another version.")] = False,
+    delete: Annotated[bool, typer.Option("--delete", "-d", help="Take the name away.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Name one version of a notebook (default: its newest; pushed first if it is not).
+
+    The name is kept in the bucket (another machine sees it after 'nbvc fetch') and
+    is a version ref wherever one is taken: show, diff, restore, publish, pull, url,
+    nbvc://KEY@NAME. A name that names another version moves only with --force.
+
+    [b]Examples[/b]
+
+      nbvc tag analysis.ipynb reviewed
+
+      nbvc tag analysis.ipynb q3-report --version latest~1 --force
+
+      nbvc tag --delete analysis.ipynb reviewed
+    """
+    from ..core import names
+
+    if delete:
+        if version is not None or force:
+            raise UsageError("--delete takes no --version or --force")
+        result = names.untag(workspace(), path, name)
+        if as_json:
+            emit_json(result)
+            return
+        was = f" (was {(result['sha256'] or '')[:8] or result['version_id']})" if result["version_id"] else ""
+        out.print(f"deleted name {result['name']} of {result['path']}{was}", soft_wrap=True)
+        return
+    result = names.tag(workspace(), path, name, version, force=force)
+    if as_json:
+        emit_json(result)
+        return
+    if result["status"] == "unchanged":
+        line = f"{result['name']} already names {result['path']} {result['short']}"
+    elif result["status"] == "moved":
+        line = f"moved {result['name']} of {result['path']} to {result['short']}"
+    else:
+        line = f"tagged {result['path']} {result['short']} as {result['name']}"
+    out.print(f"{line} (version {result['version_id']})", soft_wrap=True)
+
+
+@app.command()
+def tags(
+    path: Annotated[str | None, typer.Argument(help="A notebook [every notebook].")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List named versions: path, name, hash, VersionId, who and when (as last fetched).
+
+    [b]Examples[/b]
+
+      nbvc fetch && nbvc tags
+
+      nbvc tags analysis.ipynb --json
+    """
+    from ..core.names import tags as list_tags
+
+    rows = list_tags(workspace(), path)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        out.print("no names")
+        return
+    lines = [("path", "name", "version", "version id", "by", "when")]
+    lines += [(r["path"], r["name"], r["short"] or "-", r["version_id"], r["tagged_by"],
+               when(r["tagged_at"])) for r in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(5)]
+    for line in lines:  # plain text, never cut short: paths and VersionIds are for copying
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)),
+                         line[5]]).rstrip())
 
 
 # -- jupyter ---------------------------------------------------------------------------

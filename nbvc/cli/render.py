@@ -60,7 +60,9 @@ def print_log(path: str | None, limit: int | None, as_json: bool, since: str | N
     if as_json and (rel is None or filtered):
         from ..core.records import version_record
 
-        emit_json([version_record(r) for r in index.workspace_history(limit, since, author, rel)])
+        names = index.version_names()
+        emit_json([version_record(r, names)
+                   for r in index.workspace_history(limit, since, author, rel)])
         return
     if rel is not None and not filtered and (as_json or index.has_sketches(rel)):
         from pathlib import Path

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import doctor, publish, status, sync, versions
+from . import doctor, names, publish, status, sync, versions
 from . import workspace as core
 from .doctor import Check
 from .status import NotebookStatus
@@ -48,6 +48,19 @@ class Workspace(core.Workspace):
     def publish(self, path: str, version: str | None = None) -> dict[str, Any]:
         """Copy one exact version to the published prefix, as ``nbvc publish``."""
         return publish.publish(self, path, version)
+
+    def tag(self, path: str, name: str, version: str | None = None, *,
+            force: bool = False) -> dict[str, Any]:
+        """Name one version (default: the newest; pushed first), as ``nbvc tag``."""
+        return names.tag(self, path, name, version, force=force)
+
+    def untag(self, path: str, name: str) -> dict[str, Any]:
+        """Take a name away, as ``nbvc tag --delete``."""
+        return names.untag(self, path, name)
+
+    def tags(self, path: str | None = None) -> list[dict[str, Any]]:
+        """The names this workspace knows (of one notebook, or all), as ``nbvc tags``."""
+        return names.tags(self, path)
 
     def doctor(self, *, repair: bool = False) -> list[Check]:
         """The checks of ``nbvc doctor`` (``repair``: of ``nbvc doctor --repair``)."""

@@ -24,14 +24,15 @@ MAX_URL_EXPIRY = 7 * 24 * 3600  # S3's own limit for SigV4 presigned URLs
 DEFAULT_URL_EXPIRY = 3600
 
 
-def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> SaveRow:
-    """The index row of the version to publish, pushing it first when it is not yet."""
+def pushed_version(workspace: Workspace, rel: str, ref: str | None) -> SaveRow:
+    """The index row of the version ``ref`` names (default: the newest), pushing it
+    first when it is not yet (publish and tag need a VersionId)."""
     row = resolve_ref(workspace, rel, ref or "latest")
     if row["version_id"] is None:
         report = push(workspace, [str(workspace.abspath(rel))], save_first=False, wait=120)
         if not report.ok:
             details = "; ".join(o.detail for o in report.outcomes if o.detail)
-            raise ConflictError(f"{rel}: could not push the version to publish: {details}")
+            raise ConflictError(f"{rel}: could not push the version first: {details}")
         row = workspace.index.by_uid(row["uid"]) or row
     return row
 
@@ -39,7 +40,7 @@ def _pushed_version(workspace: Workspace, rel: str, ref: str | None) -> SaveRow:
 def publish(workspace: Workspace, user_path: str, ref: str | None = None) -> dict[str, Any]:
     """Copy one exact version to ``published_prefix/<path>``; unchanged if already there."""
     rel = workspace.relpath(user_path)
-    row = _pushed_version(workspace, rel, ref)
+    row = pushed_version(workspace, rel, ref)
     target = workspace.published_key(rel)
     store = workspace.store
     result = {

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..index.rows import SaveRow
+    from ..index.rows import NameRow, SaveRow
 
 
-def version_record(row: SaveRow) -> dict[str, Any]:
-    """One version, with the stable field names documented in docs/cli.md."""
+def version_record(row: SaveRow, names: dict[tuple[str, str], list[str]] | None = None
+                   ) -> dict[str, Any]:
+    """One version, with the stable field names documented in docs/cli.md; ``names``:
+    the index's names of versions (:meth:`nbvc.index.Index.version_names`)."""
     return {
         "path": row["path"],
         "short": row["sha256"][:8] or None,  # None: fetched, metadata not read yet
@@ -28,4 +30,19 @@ def version_record(row: SaveRow) -> dict[str, Any]:
         "version_id": row["version_id"],
         "pushed_at": row["pushed_at"],
         "verified": not row.get("unverified"),
+        "names": (names or {}).get((row["key"], row["version_id"]), []),
+    }
+
+
+def name_record(row: NameRow) -> dict[str, Any]:
+    """One named version (``nbvc tags --json``), as documented in docs/cli.md."""
+    return {
+        "path": row["path"],
+        "name": row["name"],
+        "short": row["sha256"][:8] or None,
+        "sha256": row["sha256"] or None,
+        "key": row["key"],
+        "version_id": row["version_id"],
+        "tagged_at": row["tagged_at"],
+        "tagged_by": row["tagged_by"],
     }

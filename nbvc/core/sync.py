@@ -26,6 +26,7 @@ from ..index import Landed
 from ..keys import UnsafeKey, relpath_for
 from ..notebook import digest_file
 from ..store import NULL_VERSION, ObjectNotFound, ObjectVersion, PreconditionFailed
+from .name_records import fetch_names
 from .remote_versions import (
     UNKNOWN,
     describe_all,
@@ -412,12 +413,13 @@ class FetchReport:
     adopted: int = 0
     deleted: int = 0
     refused: list[str] = field(default_factory=list)
+    names: int = 0  # named versions in the bucket under the prefixes fetched
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         return {"listed": self.listed, "learned": self.learned, "sketched": self.sketched,
-                "adopted": self.adopted,
-                "deleted": self.deleted, "refused": self.refused, "seconds": round(self.seconds, 3)}
+                "adopted": self.adopted, "deleted": self.deleted, "refused": self.refused,
+                "names": self.names, "seconds": round(self.seconds, 3)}
 
 
 def _prefixes(workspace: Workspace, paths: list[str] | None) -> list[str]:
@@ -437,7 +439,8 @@ def _prefixes(workspace: Workspace, paths: list[str] | None) -> list[str]:
 
 def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | None = None,
           full: bool = False) -> FetchReport:
-    """Learn every remote version under the workspace prefix into the index.
+    """Learn every remote version under the workspace prefix into the index, and the
+    names of versions (:func:`nbvc.core.name_records.fetch_names`).
 
     Versions this index knows are matched by VersionId at no cost. Of the rest, each
     notebook's latest version (and any that may be an unpushed save of this
@@ -473,6 +476,7 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     report.sketched = sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
     _record_fetched(workspace, rows, latest, listed, report)
     _adopt_heads(workspace, latest)
+    report.names = fetch_names(workspace, _prefixes(workspace, paths))
     report.seconds = time.perf_counter() - started
     return report
 

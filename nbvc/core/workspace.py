@@ -489,7 +489,8 @@ class Workspace:
 
     def log_records(self, user_path: str, limit: int | None = None,
                     describe: bool = True) -> list[dict[str, Any]]:
-        """Versions as documented JSON records, each with the publishes made of it."""
+        """Versions as documented JSON records, each with its names and the publishes
+        made of it."""
         from .records import version_record
 
         rows = self.log(user_path, limit, describe=describe)
@@ -500,7 +501,9 @@ class Workspace:
                     {"published_key": p["published_key"],
                      "published_version_id": p["published_version_id"],
                      "published_at": p["published_at"]})
-        return [{**version_record(r), "published": publishes.get(r["version_id"], [])} for r in rows]
+        names = self.index.version_names()
+        return [{**version_record(r, names), "published": publishes.get(r["version_id"], [])}
+                for r in rows]
 
     def log(self, user_path: str, limit: int | None = None, offset: int = 0,
             describe: bool = True) -> list[dict]:

@@ -3,7 +3,8 @@
 Tables: ``saves`` (every version of every notebook, local or learned from the
 remote), ``heads`` (per notebook, the remote version this workspace's work is
 based on: the last one it pushed or pulled), ``remote_latest`` (the remote's
-latest version at the last fetch), ``publishes`` and ``stat_cache``. It knows
+latest version at the last fetch), ``publishes``, ``names`` (named versions, as
+the bucket's name records say) and ``stat_cache``. It knows
 nothing of S3: the core joins it to a store. WAL mode and a busy timeout let
 the Jupyter server and the CLI share it.
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from .rows import HeadRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
+    from .rows import HeadRow, NameRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
 
 JOURNAL = "journal"
 #: what the journal keeps of a local save: all it takes to record it again
@@ -76,7 +77,11 @@ LOG_COLUMNS = (
                       || CASE WHEN unverified THEN ' (unverified)' ELSE '' END
                       || CASE WHEN (key, version_id) IN (SELECT source_key, source_version_id
                                                          FROM publishes WHERE state='published')
-                              THEN ' published' ELSE '' END"""),
+                              THEN ' published' ELSE '' END
+                      || coalesce((SELECT ' [' || group_concat(name, ', ') || ']'
+                                   FROM (SELECT name FROM names n WHERE n.key = saves.key
+                                         AND n.version_id = saves.version_id ORDER BY name)),
+                                  '')"""),
     ("message", "coalesce(message, '')"),
 )
 
@@ -637,7 +642,7 @@ class Index:
         delete markers of the old place go."""
         with self.transaction():
             self._unpush("1", [])
-            for table in ("heads", "remote_latest", "remote_facts"):
+            for table in ("heads", "remote_latest", "remote_facts", "names"):
                 self.conn.execute(f"DELETE FROM {table}")
 
     def recorded_versions(self) -> list[SaveRow]:
@@ -727,12 +732,57 @@ class Index:
     def publishes_of(self, path: str) -> list[PublishRow]:
         return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])
 
+    # -- names -----------------------------------------------------------------
+
+    def name(self, path: str, name: str) -> NameRow | None:
+        """The version ``name`` names among ``path``'s, as last written or fetched."""
+        return self.one("SELECT * FROM names WHERE path=? AND name=?", [path, name])
+
+    def names(self, path: str | None = None) -> list[NameRow]:
+        """Every name (or every name of ``path``), by path and name."""
+        if path is None:
+            return self.rows("SELECT * FROM names ORDER BY path, name")
+        return self.rows("SELECT * FROM names WHERE path=? ORDER BY name", [path])
+
+    def paths_named(self, name: str) -> list[str]:
+        """The notebooks that have a version called ``name``."""
+        return [r["path"] for r in self.rows("SELECT path FROM names WHERE name=? ORDER BY path",
+                                             [name])]
+
+    def version_names(self) -> dict[tuple[str, str], list[str]]:
+        """The names of each named version, by (key, VersionId), each list sorted."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for r in self.rows("SELECT key, version_id, name FROM names ORDER BY name"):
+            found.setdefault((r["key"], r["version_id"]), []).append(r["name"])
+        return found
+
+    def set_name(self, row: NameRow) -> None:
+        """Record a name (a new one, or one moved to another version)."""
+        with self.transaction():
+            self._insert("names", dict(row), key="path, name")
+
+    def delete_name(self, path: str, name: str) -> bool:
+        """Forget a name; whether it was recorded."""
+        with self.transaction():
+            return self.conn.execute("DELETE FROM names WHERE path=? AND name=?",
+                                     [path, name]).rowcount > 0
+
+    def replace_names(self, record_prefix: str, rows: list[NameRow]) -> None:
+        """The names whose records lie under ``record_prefix`` are exactly ``rows`` (what
+        a listing of that prefix found): the others there were deleted in the bucket."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM names WHERE substr(record_key, 1, ?) = ?",
+                              [len(record_prefix), record_prefix])
+            for row in rows:
+                self._insert("names", dict(row), key="path, name")
+
     def rename_path(self, old: str, new: str) -> None:
         """A notebook moved: its history now answers to the new path (rows keep
         their keys, so every VersionId stays valid)."""
         with self.transaction():
             self.conn.execute("UPDATE saves SET path=? WHERE path=?", (new, old))
             self.conn.execute("UPDATE publishes SET path=? WHERE path=?", (new, old))
+            self.conn.execute("UPDATE OR REPLACE names SET path=? WHERE path=?", (new, old))
             self.conn.execute("UPDATE stat_cache SET path=? WHERE path=?", (new, old))
             for table in ("heads", "remote_latest"):
                 self.conn.execute(f"DELETE FROM {table} WHERE path=?", (old,))

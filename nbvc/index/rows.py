@@ -78,3 +78,17 @@ class StatRow(TypedDict):
     md5: str
     base: str | None
     racy: int
+
+
+class NameRow(TypedDict):
+    """A name of one pushed version (``nbvc tag``), as its record in the bucket says."""
+
+    path: str
+    name: str
+    key: str
+    version_id: str
+    sha256: str
+    tagged_at: str
+    tagged_by: str
+    record_key: str  # the name's record: nbvc-names/<key>/<name>.json
+    record_version_id: str  # the version of the record this index read or wrote

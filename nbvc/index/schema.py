@@ -142,6 +142,23 @@ MIGRATIONS: list[str] = [
     CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
     INSERT INTO journal VALUES (1, 0);
     """,
+    # 7: named versions (``nbvc tag``), as the bucket's name records say (each record
+    #    is one object under nbvc-names/; ``record_*``: which version of it was read)
+    """
+    CREATE TABLE names (
+        path TEXT NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        tagged_at TEXT NOT NULL,
+        tagged_by TEXT NOT NULL,
+        record_key TEXT NOT NULL,
+        record_version_id TEXT NOT NULL,
+        PRIMARY KEY (path, name)
+    );
+    CREATE INDEX names_by_version ON names (key, version_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,7 +3,7 @@
 GET  /api/nbvc                 version, whether active (and why), remote, upload state per notebook
 GET  /api/nbvc/log/<path>      a notebook's versions (?limit=&offset=)
 POST /api/nbvc/publish/<path>  {"version": REF}: publish that exact version
-POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?}
+POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?} (a VersionId or a name)
 POST /api/nbvc/resolve/<path>  {"keep": "mine" | "theirs"}: the way out of an upload conflict
 GET  /api/nbvc/show/<path>     ?version=REF: one version's notebook, and its record
 GET  /api/nbvc/diff/<path>     ?a=REF&b=REF: nbdime's diff of two versions (no b: the notebook as saved)
@@ -23,6 +23,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
+from ..core.name_records import read_version
 from ..core.publish import publish
 from ..core.records import version_record
 from ..digest import digest_bytes
@@ -199,8 +200,9 @@ class LogHandler(NbvcHandler):
         if total == 0:
             raise web.HTTPError(404, f"{rel}: no versions recorded")
         rows = index.history(rel, limit, offset)
+        names = index.version_names()
         self.finish({"path": rel, "total": total, "limit": limit, "offset": offset,
-                     "versions": [version_record(r) for r in rows]})
+                     "versions": [version_record(r, names) for r in rows]})
 
 
 class PublishHandler(NbvcHandler):
@@ -243,7 +245,7 @@ class CloneHandler(NbvcHandler):
     def _clone(self, key: str, version: str | None, target: str, overwrite: bool) -> dict[str, Any]:
         archive = self.archive
         workspace = archive.workspace
-        data = workspace.store.get(key, version)
+        version, data = read_version(workspace.store, key, version)  # a VersionId or a name
         validate_bytes(key, data)
         if not overwrite:
             target = free_name(workspace.root, target)
