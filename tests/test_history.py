@@ -33,7 +33,8 @@ def test_log_without_a_path_lists_every_notebook_newest_first(history: Path) -> 
     assert [(r["path"], r["message"]) for r in records] == [
         ("sub/b.ipynb", "b2"), ("a.ipynb", "a2"), ("sub/b.ipynb", "b1"), ("a.ipynb", "a1")]
     table = run_nbvc("log", cwd=history).stdout.splitlines()
-    assert table[0].split() == ["version", "saved", "size", "author", "path", "version", "id", "message"]
+    assert table[0].split() == ["version", "saved", "size", "author", "path", "kind", "version", "id",
+                                "message"]
     assert "sub/b.ipynb" in table[1] and table[1].rstrip().endswith("b2") and "not pushed" in table[1]
 
 
@@ -49,3 +50,35 @@ def test_a_bad_since_is_a_one_line_error(history: Path) -> None:
     answer = run_nbvc("log", "--since", "yesterdayish", cwd=history)
     assert answer.returncode == 2 and "--since 'yesterdayish'" in answer.stderr
     assert "Traceback" not in answer.stderr
+
+
+def test_each_version_says_what_made_it(tmp_path: Path) -> None:
+    """save, checkpoint (save -m), restore; the table has a kind column, --kind filters."""
+    assert run_nbvc("init", cwd=tmp_path).returncode == 0
+    nb = tmp_path / "k.ipynb"
+    write_notebook(nb, "one")
+    assert run_nbvc("save", "k.ipynb", cwd=tmp_path).returncode == 0
+    write_notebook(nb, "two")
+    assert run_nbvc("save", "k.ipynb", "-m", "a good state", cwd=tmp_path).returncode == 0
+    assert run_nbvc("restore", "k.ipynb", "--version", "~1", cwd=tmp_path).returncode == 0
+    assert [r["kind"] for r in log_json(tmp_path, "k.ipynb")] == ["restore", "checkpoint", "save"]
+    assert [r["message"] for r in log_json(tmp_path, "--kind", "checkpoint")] == ["a good state"]
+    table = run_nbvc("log", "k.ipynb", cwd=tmp_path).stdout.splitlines()
+    at = table[0].index("kind")  # the column starts where its header does
+    assert [line[at:].split()[0] for line in table[1:]] == ["restore", "checkpoint", "save"]
+    refused = run_nbvc("log", "--kind", "snapshot", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.startswith("error: --kind must be one of")
+
+
+def test_a_versions_kind_reaches_another_machine(tmp_path: Path, moto_server, bucket_url: str) -> None:  # noqa: ANN001
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    for root in (mine, theirs):
+        root.mkdir()
+        assert run_nbvc("init", "--remote", bucket_url, "--endpoint-url", moto_server.url,
+                        "--user", "ana", cwd=root).returncode == 0
+    write_notebook(mine / "k.ipynb", "one")
+    assert run_nbvc("save", "k.ipynb", "-m", "review me", cwd=mine).returncode == 0
+    assert run_nbvc("push", cwd=mine).returncode == 0
+    assert run_nbvc("fetch", cwd=theirs).returncode == 0
+    assert [(r["kind"], r["message"]) for r in log_json(theirs, "k.ipynb")] == [
+        ("checkpoint", "review me")]

@@ -302,6 +302,16 @@ def test_show_diff_and_restore_errors_are_json_with_their_status(
     assert answer.json()["message"]
 
 
+def test_save_and_create_checkpoint_marks_the_version_a_checkpoint(lab) -> None:
+    """Lab's "Save and Create Checkpoint": the save, then POST .../checkpoints."""
+    jupyter, _ = lab
+    jupyter.save("marked.ipynb", notebook("draft"))
+    jupyter.save("marked.ipynb", notebook("ready"))
+    assert jupyter.api("POST", "/api/contents/marked.ipynb/checkpoints").status_code == 201
+    kinds = [v["kind"] for v in jupyter.api("GET", "/api/nbvc/log/marked.ipynb").json()["versions"]]
+    assert kinds == ["checkpoint", "save"]
+
+
 def test_rename_keeps_history_under_the_new_key(lab, s3) -> None:
     jupyter, bucket = lab
     client = s3[1]
@@ -312,6 +322,7 @@ def test_rename_keeps_history_under_the_new_key(lab, s3) -> None:
     wait_until(lambda: versions(client, bucket, "workspace/kylek/new.ipynb"), what="new key pushed")
     log = jupyter.api("GET", "/api/nbvc/log/new.ipynb").json()["versions"]
     assert log[0]["message"] == "renamed from old.ipynb" and log[-1]["key"].endswith("old.ipynb")
+    assert log[0]["kind"] == "rename"
     markers = wait_until(lambda: client.list_object_versions(
         Bucket=bucket, Prefix="workspace/kylek/old.ipynb").get("DeleteMarkers"), what="marker")
     assert markers[0]["IsLatest"]

@@ -14,6 +14,7 @@ import typer
 
 from .. import __version__
 from ..errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
+from ..index import KINDS
 from .render import emit_json, print_log, print_status
 
 app = typer.Typer(
@@ -281,6 +282,8 @@ def log(
     since: Annotated[str | None, typer.Option(
         "--since", help="Only versions saved since: 2026-12-01, 2026-12-01T09:30, 3h, 2d, 1w.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="Only versions saved by USER.")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="Only versions of one kind: " + ", ".join(KINDS) + ".")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List versions newest first, with S3 VersionIds: of one notebook, or of every
@@ -292,13 +295,17 @@ def log(
 
       nbvc log --since 2d --author ana
 
+      nbvc log --kind checkpoint
+
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
     if limit is not None and limit < 0:
         raise UsageError("-n must be 0 or more")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     from ..core.history import parse_since
 
-    print_log(path, limit, as_json, parse_since(since) if since else None, author)
+    print_log(path, limit, as_json, parse_since(since) if since else None, author, kind)
 
 
 # -- sync ------------------------------------------------------------------------------

@@ -42,10 +42,10 @@ def print_status(paths: list[str] | None, as_json: bool) -> None:
 
 
 def print_log(path: str | None, limit: int | None, as_json: bool, since: str | None = None,
-              author: str | None = None) -> None:
+              author: str | None = None, kind: str | None = None) -> None:
     """``nbvc log``: a notebook's versions (no ``path``: every notebook's, with their
-    paths), newest first, as a table or JSON records; ``since`` (an index timestamp)
-    and ``author`` filter. The table needs only the index. A notebook's unfiltered log
+    paths), newest first, as a table or JSON records; ``since`` (an index timestamp),
+    ``author`` and ``kind`` filter. The table needs only the index. A notebook's unfiltered log
     describes versions fetched without their metadata first and its JSON records open
     the workspace (config, remote); the workspace's log, and a filtered one, ask the
     bucket nothing."""
@@ -56,13 +56,13 @@ def print_log(path: str | None, limit: int | None, as_json: bool, since: str | N
     root = find_root()
     rel = relpath(root, path) if path is not None else None
     index = Index(os.path.join(root, NBVC_DIR, "index.db"))
-    filtered = since is not None or author is not None
+    filtered = since is not None or author is not None or kind is not None
     if as_json and (rel is None or filtered):
         from ..core.records import version_record
 
         names = index.version_names()
         emit_json([version_record(r, names)
-                   for r in index.workspace_history(limit, since, author, rel)])
+                   for r in index.workspace_history(limit, since, author, rel, kind)])
         return
     if rel is not None and not filtered and (as_json or index.has_sketches(rel)):
         from pathlib import Path
@@ -75,7 +75,7 @@ def print_log(path: str | None, limit: int | None, as_json: bool, since: str | N
             emit_json(ws.log_records(path, limit, describe=False))
             return
     styles = ("\x1b[1m", "\x1b[0m", "\x1b[36m", "\x1b[0m") if wants_colour(sys.stdout) else ("",) * 4
-    lines = index.history_table(rel, limit, styles, since, author)
+    lines = index.history_table(rel, limit, styles, since, author, kind)
     if not lines:
         if rel is None or filtered:
             sys.stdout.write("no versions match\n" if filtered else "no versions recorded yet\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..index import version_kind
+
 if TYPE_CHECKING:
     from ..index.rows import NameRow, SaveRow
 
@@ -21,7 +23,7 @@ def version_record(row: SaveRow, names: dict[tuple[str, str], list[str]] | None 
         "author": row["author"],
         "host": row["host"],
         "message": row["message"],
-        "kind": "merge" if row.get("merge_parent_uid") else row["kind"],
+        "kind": version_kind(row),
         "save_id": row["uid"],
         "parent_save_id": row["parent_uid"],
         "merge_parent_save_id": row.get("merge_parent_uid"),

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 #: the sha256 of a sketch: not known until its metadata is read
 UNKNOWN = ""
+#: what a version's ``origin`` may say (see :data:`nbvc.index.KINDS`); anything else
+#: another tool wrote there is ignored
+ORIGINS = ("checkpoint", "restore", "rename")
 
 
 def save_metadata(row: SaveRow) -> dict[str, str]:
@@ -40,6 +43,7 @@ def save_metadata(row: SaveRow) -> dict[str, str]:
         "author": row["author"],
         "host": row["host"],
         "message": row["message"] or "",
+        "origin": row.get("origin") or "",
     })
 
 
@@ -77,6 +81,7 @@ def describe(workspace: Workspace, row: SaveRow) -> None:
         "parent_uid": meta.get("parent") or None,
         "merge_parent_uid": meta.get("merge-parent") or None,
         "message": meta.get("message") or None,
+        "origin": meta.get("origin") if meta.get("origin") in ORIGINS else None,
     })
 
 

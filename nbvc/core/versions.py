@@ -39,7 +39,7 @@ def restore(workspace: Workspace, user_path: str, ref: str, message: str | None 
     workspace.replace_working_file(rel, target)  # verified: its bytes are the target's
     digest = Digest(target["sha256"], target["md5"], target["size"])
     result = workspace.record_digest(rel, digest, message or f"restored {target['sha256'][:8]}",
-                                     stat=workspace.abspath(rel).stat())
+                                     stat=workspace.abspath(rel).stat(), origin="restore")
     return {
         "path": rel,
         "restored": target["sha256"],

@@ -256,22 +256,25 @@ class Workspace:
     def save(
         self, paths: list[str] | None = None, message: str | None = None, *, strict: bool = True
     ) -> list[SaveResult]:
-        """Record a version of each named notebook (default: every changed one).
+        """Record a version of each named notebook (default: every changed one); a
+        save with a ``message`` is a checkpoint (``nbvc log --kind checkpoint``).
 
         ``strict``: every file is validated before anything is recorded, so one bad
         notebook records nothing at all. Otherwise bad notebooks are skipped and
         reported as results with status ``invalid`` (what ``push`` wants).
         """
+        origin = "checkpoint" if message else None
         if strict:
             examined = list(self._examine_all(paths, strict=True))
             results = [item for item in examined if not isinstance(item, Candidate)]
-            results += self._record_all([c for c in examined if isinstance(c, Candidate)], message)
+            results += self._record_all([c for c in examined if isinstance(c, Candidate)], message,
+                                        origin=origin)
         else:
-            results = list(self.save_each(paths, message))
+            results = list(self.save_each(paths, message, origin=origin))
         return sorted(results, key=lambda r: r.path)
 
-    def save_each(self, paths: list[str] | None = None,
-                  message: str | None = None) -> Iterator[SaveResult]:
+    def save_each(self, paths: list[str] | None = None, message: str | None = None, *,
+                  origin: str | None = None) -> Iterator[SaveResult]:
         """Save notebooks as they are read, recorded :data:`SAVE_BATCH` at a time (push
         starts uploading each batch while later ones are still hashed; one file is in
         memory at a time); bad ones come back ``invalid``."""
@@ -282,9 +285,9 @@ class Workspace:
                 continue
             batch.append(item)
             if len(batch) == SAVE_BATCH:
-                yield from self._record_all(batch, message)
+                yield from self._record_all(batch, message, origin=origin)
                 batch = []
-        yield from self._record_all(batch, message)
+        yield from self._record_all(batch, message, origin=origin)
 
     def _examine_all(self, paths: list[str] | None,
                      strict: bool) -> Iterator[SaveResult | Candidate]:
@@ -346,7 +349,8 @@ class Workspace:
             cached["mtime_ns"], cached["size"], cached["inode"])
 
     def _record_all(self, candidates: list[Candidate], message: str | None, *,
-                    force: bool = False, merged_from: str | None = None) -> list[SaveResult]:
+                    force: bool = False, merged_from: str | None = None,
+                    origin: str | None = None) -> list[SaveResult]:
         """Record examined candidates (their objects are already kept): a row and a
         stat each, all in one transaction.
 
@@ -365,7 +369,7 @@ class Workspace:
                 last = self.index.last_save(c.path)
                 done.append(None if force else self._recorded_meanwhile(c, last))
                 if done[-1] is None:
-                    row = self._save_row(c.path, c.digest, message, last)
+                    row = {**self._save_row(c.path, c.digest, message, last), "origin": origin}
                     if merged_from is not None:
                         row["merge_parent_uid"] = merged_from
                     items.append((row, c.stat))
@@ -414,11 +418,12 @@ class Workspace:
 
     def record_digest(self, rel: str, digest: Digest, message: str | None = None, *,
                       force: bool = False, stat: os.stat_result | None = None,
-                      merged_from: str | None = None) -> SaveResult:
+                      merged_from: str | None = None, origin: str | None = None) -> SaveResult:
         """Add a save for content already in the object store, unless it is unchanged
         (``force``: even then, e.g. the first version under a new name). ``stat``, the
         working file's, makes this content its base in the same transaction.
         ``merged_from``: the save id of the version a merge took in (its second parent).
+        ``origin``: why it is made, when not a plain save (checkpoint, restore, rename).
         Checked again under the write lock, as a scan's saves are (:meth:`_record_all`)."""
         last = self.index.last_save(rel)
         if last is not None and not force and self.index.base(rel, last) == digest.sha256:
@@ -426,7 +431,7 @@ class Workspace:
                 self.index.remember_stat(rel, stat, digest.sha256, digest.md5, base=digest.sha256)
             return SaveResult(rel, "unchanged", last)
         return self._record_all([Candidate(rel, digest, stat, last)], message, force=force,
-                                merged_from=merged_from)[0]
+                                merged_from=merged_from, origin=origin)[0]
 
     def _save_row(self, rel: str, digest: Digest, message: str | None,
                   last: dict[str, Any] | None) -> dict[str, Any]:

@@ -41,7 +41,22 @@ if TYPE_CHECKING:
 JOURNAL = "journal"
 #: what the journal keeps of a local save: all it takes to record it again
 JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
-                  "parent_uid", "merge_parent_uid", "message")
+                  "parent_uid", "merge_parent_uid", "message", "origin")
+#: what made a version, as ``nbvc log`` shows it: save, checkpoint, restore, merge,
+#: rename, delete (a delete marker) or shelved (kept, never pushed); the SQL and the
+#: Python of one rule, side by side
+KINDS = ("save", "checkpoint", "restore", "merge", "rename", "delete", "shelved")
+KIND_SQL = ("CASE WHEN kind != 'save' THEN kind WHEN merge_parent_uid IS NOT NULL THEN 'merge' "
+            "ELSE coalesce(origin, 'save') END")
+
+
+def version_kind(row: Any) -> str:
+    """:data:`KIND_SQL` for one row."""
+    if row["kind"] != "save":
+        return str(row["kind"])
+    if row.get("merge_parent_uid"):
+        return "merge"
+    return str(row.get("origin") or "save")
 
 
 def journal_size(path: str) -> int:
@@ -71,9 +86,8 @@ LOG_COLUMNS = (
                      WHEN size < 1073741824 THEN printf('%.1f MB', size / 1048576.0)
                      ELSE printf('%.1f GB', size / 1073741824.0) END"""),
     ("author", "author || '@' || host"),
+    ("kind", KIND_SQL),
     ("version id", """coalesce(version_id, 'not pushed')
-                      || CASE kind WHEN 'delete' THEN ' (deleted)'
-                                   WHEN 'shelved' THEN ' (shelved)' ELSE '' END
                       || CASE WHEN unverified THEN ' (unverified)' ELSE '' END
                       || CASE WHEN (key, version_id) IN (SELECT source_key, source_version_id
                                                          FROM publishes WHERE state='published')
@@ -274,7 +288,7 @@ class Index:
         )
 
     SAVE_DEFAULTS: dict[str, Any] = {"kind": "save", "parent_uid": None, "merge_parent_uid": None,
-                                     "message": None,
+                                     "message": None, "origin": None,
                                      "key": None, "version_id": None, "etag": None,
                                      "pushed_at": None, "unverified": 0}
 
@@ -343,27 +357,30 @@ class Index:
         return self.rows(sql, params)
 
     @staticmethod
-    def _history_filter(path: str | None, since: str | None, author: str | None
-                        ) -> tuple[str, dict[str, Any]]:
+    def _history_filter(path: str | None, since: str | None, author: str | None,
+                        kind: str | None = None) -> tuple[str, dict[str, Any]]:
         """The WHERE clause (and its named parameters) of a log: one notebook or all,
-        versions saved since an index timestamp, by one user."""
-        given = {"path": path, "since": since, "author": author}
-        clauses = {"path": "path = :path", "since": "saved_at >= :since", "author": "author = :author"}
+        versions saved since an index timestamp, by one user, of one kind."""
+        given = {"path": path, "since": since, "author": author, "kind": kind}
+        clauses = {"path": "path = :path", "since": "saved_at >= :since", "author": "author = :author",
+                   "kind": f"{KIND_SQL} = :kind"}
         used = [name for name, value in given.items() if value is not None]
         return ("WHERE " + " AND ".join(clauses[n] for n in used) if used else "",
                 {n: given[n] for n in used})
 
     def workspace_history(self, limit: int | None = None, since: str | None = None,
-                          author: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+                          author: str | None = None, path: str | None = None,
+                          kind: str | None = None) -> list[SaveRow]:
         """Versions of every notebook (or of ``path``), newest first; ``since``: an index
-        timestamp; ``author``: the user who saved them."""
-        where, params = self._history_filter(path, since, author)
+        timestamp; ``author``: the user who saved them; ``kind``: one of :data:`KINDS`."""
+        where, params = self._history_filter(path, since, author, kind)
         return self.rows(f"SELECT * FROM saves {where} ORDER BY saved_at DESC, id DESC LIMIT :limit",
                          {**params, "limit": -1 if limit is None else limit})
 
     def history_table(self, path: str | None, limit: int | None = None,
                       styles: tuple[str, str, str, str] = ("", "", "", ""),
-                      since: str | None = None, author: str | None = None) -> list[str]:
+                      since: str | None = None, author: str | None = None,
+                      kind: str | None = None) -> list[str]:
         """What ``nbvc log`` prints, newest first: a header and aligned lines, one column
         per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions); with no
         ``path``, every notebook's versions and a path column. SQLite formats,
@@ -382,7 +399,7 @@ class Index:
         widths = ", ".join(f"max(length(:h{i}), max(length(c{i}))) AS w{i}" for i in range(last))
         header = ", ".join([f"w{i}, :h{i}" for i in range(last)] + [f":h{last}"])
         body = ", ".join([f"w{i}, c{i}" for i in range(last)] + [f"c{last}"])
-        where, filters = self._history_filter(path, since, author)
+        where, filters = self._history_filter(path, since, author, kind)
         sql = f"""
             WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves {where}
                                     ORDER BY saved_at DESC, id DESC LIMIT :limit),
@@ -438,9 +455,10 @@ class Index:
                 row = {**row, "uid": f"s3:{row['version_id']}"}  # the same save id twice
             self.conn.execute(
                 "UPDATE saves SET uid=?, sha256=?, saved_at=?, author=?, host=?, parent_uid=?, "
-                "message=?, unverified=? WHERE id=?",
+                "merge_parent_uid=?, message=?, origin=?, unverified=? WHERE id=?",
                 (row["uid"], row["sha256"], row["saved_at"], row["author"], row["host"],
-                 row["parent_uid"], row["message"], row.get("unverified", 0), row["id"]))
+                 row["parent_uid"], row.get("merge_parent_uid"), row["message"],
+                 row.get("origin"), row.get("unverified", 0), row["id"]))
 
     # -- stat cache ------------------------------------------------------------
 
@@ -610,6 +628,13 @@ class Index:
 
     def heads(self) -> dict[str, HeadRow]:
         return {r["path"]: r for r in self.rows("SELECT * FROM heads")}
+
+    def mark_origin(self, uid: str, origin: str) -> None:
+        """A version already recorded turns out to be a checkpoint (say): recorded here,
+        and in the bucket's metadata if it is pushed later."""
+        with self.transaction():
+            self.conn.execute("UPDATE saves SET origin=? WHERE uid=? AND origin IS NULL",
+                              [origin, uid])
 
     def mark_pushed(self, landed: list[Landed]) -> None:
         """Record that saves are in the bucket and that the remote now stands there,

@@ -24,6 +24,7 @@ class SaveRow(TypedDict, total=False):
     parent_uid: str | None
     merge_parent_uid: str | None
     message: str | None
+    origin: str | None  # checkpoint | restore | rename; None: a plain save
     key: str | None  # None: not pushed
     version_id: str | None
     etag: str | None

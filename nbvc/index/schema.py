@@ -159,6 +159,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX names_by_version ON names (key, version_id);
     """,
+    # 8: why a version was made, where it was not a plain save: checkpoint (nbvc save -m,
+    #    Jupyter's "Save and Create Checkpoint"), restore, rename; NULL for a save
+    """
+    ALTER TABLE saves ADD COLUMN origin TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

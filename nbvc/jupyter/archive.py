@@ -167,7 +167,7 @@ class Archive:
             return archive
 
     def record(self, os_path: str, message: str | None = None, *,
-               force: bool = False) -> SaveResult | None:
+               force: bool = False, origin: str | None = None) -> SaveResult | None:
         """Record one notebook save (no network), then wake the uploader.
 
         Jupyter writes a notebook in place, so while another client saves the same
@@ -195,7 +195,7 @@ class Archive:
             return None  # Jupyter's new, empty notebook: history starts with its first content
         digest = digest_bytes(data)
         ws.objects.ingest_bytes(data, digest)
-        result = ws.record_digest(rel, digest, message, force=force, stat=stat)
+        result = ws.record_digest(rel, digest, message, force=force, stat=stat, origin=origin)
         if result.status == "saved":
             self.uploader.notify()
         return result
@@ -234,7 +234,8 @@ class Archive:
             pushed = ws.index.was_pushed(old_rel)
             moved_at = utcnow()
             ws.index.rename_path(old_rel, new_rel)
-            self.record(str(ws.root / new_rel), f"renamed from {old_rel}", force=True)
+            self.record(str(ws.root / new_rel), f"renamed from {old_rel}", force=True,
+                        origin="rename")
             if pushed:  # the marker ends the old name in the moved history, before the rename
                 self._delete_remote(ws.key(old_rel), new_rel, moved_at)
         self.uploader.notify()

@@ -69,11 +69,14 @@ class NbvcCheckpoints(AsyncGenericCheckpointsMixin, AsyncCheckpoints):
         archive = Archive.for_manager(contents_mgr)
         rel = path.strip("/")
         first = archive.workspace.index.last_save(rel) is None
-        result = archive.record(self._os_path(path), None if first else "checkpoint")
-        if result is not None and result.version:
+        result = archive.record(self._os_path(path), None if first else "checkpoint",
+                                origin=None if first else "checkpoint")
+        if result is not None and result.status == "saved":
             return _model(result.version)
         latest = archive.workspace.index.last_save(rel)
-        if latest is not None:
+        if latest is not None:  # the save just made holds these bytes: it is the checkpoint
+            if not first and latest["kind"] == "save":
+                archive.workspace.index.mark_origin(latest["uid"], "checkpoint")
             return _model(latest)
         if not os.path.isfile(self._os_path(path)):
             raise HTTPError(404, f"{path}: no such notebook")
