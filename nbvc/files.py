@@ -50,13 +50,15 @@ def check_inside(dest: str | os.PathLike[str], root: str | os.PathLike[str]) -> 
 
 @contextmanager
 def atomic_writer(dest: str | os.PathLike[str], inside: str | os.PathLike[str] | None = None, *,
-                  durable: bool = False) -> Iterator[BinaryIO]:
+                  durable: bool = False, replace: bool = True) -> Iterator[BinaryIO]:
     """A file to write that replaces ``dest`` in one rename when the block ends without
     an error (else it is removed): a reader sees the old bytes or the new, never part.
     The file keeps its mode; a new file gets the mode any program's new file gets
     (0666 less the umask), not a temp file's 0600. ``inside``: the workspace root the
     real path must stay in (checked before anything is created). ``durable``: on the
-    disk before the rename (fsync), for stores whose writes must survive a crash."""
+    disk before the rename (fsync), for stores whose writes must survive a crash.
+    ``replace`` off: never over a file that is there (:class:`FileExistsError`, even
+    for one that appeared while this was written): the new file is linked in."""
     if inside is not None:
         check_inside(dest, inside)
     try:
@@ -75,16 +77,32 @@ def atomic_writer(dest: str | os.PathLike[str], inside: str | os.PathLike[str] |
                 os.fsync(out.fileno())
         if mode is not None:
             os.chmod(temp, mode)
-        os.replace(temp, dest)
+        if replace:
+            os.replace(temp, dest)
+        else:
+            _link_new(temp, dest)
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
 
 
+def _link_new(temp: str, dest: str | os.PathLike[str]) -> None:
+    """Put ``temp`` at ``dest`` unless something is there (:class:`FileExistsError`)."""
+    try:
+        os.link(temp, dest)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: checked, then renamed in
+        if os.path.lexists(dest):
+            raise FileExistsError(dest) from None
+        os.replace(temp, dest)
+
+
 def write_atomic(dest: str | os.PathLike[str], data: bytes,
-                 inside: str | os.PathLike[str] | None = None) -> None:
-    """Replace ``dest`` with ``data`` (see :func:`atomic_writer`)."""
-    with atomic_writer(dest, inside) as out:
+                 inside: str | os.PathLike[str] | None = None, *, replace: bool = True) -> None:
+    """Replace ``dest`` with ``data`` (see :func:`atomic_writer`; ``replace`` off: only
+    where no file is, else :class:`FileExistsError`)."""
+    with atomic_writer(dest, inside, replace=replace) as out:
         out.write(data)
 
 

@@ -114,7 +114,8 @@ def test_routes_require_authentication(lab) -> None:
     for method, path in [("GET", "/api/nbvc"), ("GET", "/api/nbvc/log/a.ipynb"),
                          ("POST", "/api/nbvc/publish/a.ipynb"), ("POST", "/api/nbvc/clone"),
                          ("GET", "/api/nbvc/show/a.ipynb"), ("GET", "/api/nbvc/diff/a.ipynb"),
-                         ("POST", "/api/nbvc/restore/a.ipynb")]:
+                         ("POST", "/api/nbvc/restore/a.ipynb"), ("GET", "/api/nbvc/deleted"),
+                         ("POST", "/api/nbvc/undelete/a.ipynb")]:
         assert jupyter.api(method, path, token=None).status_code == 403, path
 
 
@@ -338,6 +339,53 @@ def test_delete_leaves_a_marker_and_keeps_versions(lab, s3) -> None:
     listing = wait_until(lambda: (r := client.list_object_versions(Bucket=bucket, Prefix=key))
                          .get("DeleteMarkers") and r, what="delete marker")
     assert len(listing["Versions"]) == 1
+
+
+def test_a_notebook_deleted_in_jupyter_is_listed_and_undeleted(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    key = "workspace/kylek/gone.ipynb"
+    jupyter.save("gone.ipynb", notebook("g"))
+    last = wait_until(lambda: versions(client, bucket, key), what="pushed")[0]
+    data = (jupyter.root / "gone.ipynb").read_bytes()
+    assert jupyter.api("DELETE", "/api/contents/gone.ipynb").status_code == 204
+
+    def listed() -> dict | None:
+        answer = jupyter.api("GET", "/api/nbvc/deleted")
+        assert answer.status_code == 200, answer.text
+        found = [r for r in answer.json()["deleted"] if r["path"] == "gone.ipynb"]
+        return found[0] if found and found[0]["deleted_by"] else None
+
+    record = wait_until(listed, what="gone.ipynb listed as deleted by kylek")
+    assert record["deleted_by"] == "kylek" and record["last_version_id"] == last["VersionId"]
+    answer = jupyter.api("POST", "/api/nbvc/undelete/gone.ipynb", json={})
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["status"] == "undeleted" and result["restored_version_id"] == last["VersionId"]
+    assert (jupyter.root / "gone.ipynb").read_bytes() == data
+    listing = client.list_object_versions(Bucket=bucket, Prefix=key)
+    [latest] = [v for v in listing["Versions"] if v["IsLatest"] and v["Key"] == key]
+    assert latest["VersionId"] == result["version_id"]
+    assert jupyter.api("GET", "/api/nbvc").json()["features"]["undelete"] is True
+
+
+def test_undelete_errors_are_json_with_their_status(lab, s3) -> None:
+    jupyter, bucket = lab
+    client = s3[1]
+    key = "workspace/kylek/blocked.ipynb"
+    jupyter.save("blocked.ipynb", notebook("b"))
+    wait_until(lambda: versions(client, bucket, key), what="pushed")
+    not_deleted = jupyter.api("POST", "/api/nbvc/undelete/blocked.ipynb", json={})
+    assert not_deleted.status_code == 400 and "is not deleted" in not_deleted.json()["message"]
+    client.delete_object(Bucket=bucket, Key=key)  # deleted by another tool
+    other = json.dumps(notebook("other work, not saved in Jupyter")).encode()
+    (jupyter.root / "blocked.ipynb").write_bytes(other)
+    in_the_way = jupyter.api("POST", "/api/nbvc/undelete/blocked.ipynb", json={"version": "latest"})
+    assert in_the_way.status_code == 409, in_the_way.text
+    assert "not overwritten" in in_the_way.json()["message"]
+    assert (jupyter.root / "blocked.ipynb").read_bytes() == other
+    assert jupyter.api("POST", "/api/nbvc/undelete/never-was.ipynb").status_code == 404
+    assert jupyter.api("POST", "/api/nbvc/undelete/blocked.ipynb", json={"version": 3}).status_code == 400
 
 
 def test_bookstore_configuration_works_unchanged(s3, tmp_path: Path) -> None:

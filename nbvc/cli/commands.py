@@ -737,6 +737,84 @@ def tags(
                          line[5]]).rstrip())
 
 
+# -- deleted notebooks -----------------------------------------------------------------
+
+
+@app.command()
+def deleted(
+    no_fetch: Annotated[bool, typer.Option(
+        "--no-fetch", help="Read the last fetch instead of asking the bucket (offline).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List notebooks whose latest version in the bucket is a delete marker (deleted in
+    Jupyter, on another machine, in the console): when, by whom where known, and the
+    last version before the delete. The bucket is fetched first.
+
+    [b]Examples[/b]
+
+      nbvc deleted
+
+      nbvc deleted --json | jq -r '.[].path'
+    """
+    from ..core.undelete import deleted as list_deleted
+
+    rows = list_deleted(workspace(), fetch_first=not no_fetch)
+    if as_json:
+        emit_json(rows)
+        return
+    if no_fetch:
+        fetched = max((r["fetched_at"] for r in rows), default=None)
+        err.print(f"as of the last fetch{f' ({when(fetched)})' if fetched else ''}; "
+                  "run without --no-fetch to ask the bucket", soft_wrap=True)
+    if not rows:
+        out.print("no deleted notebooks")
+        return
+    lines = [("path", "deleted", "by", "last version", "version id")]
+    lines += [(r["path"], when(r["deleted_at"]) or "-", r["deleted_by"] or "unknown",
+               r["last_short"] or "-", r["last_version_id"] or "-") for r in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    for line in lines:  # plain text, never cut short: paths and VersionIds are for copying
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)),
+                         line[4]]).rstrip())
+    print(f"'nbvc undelete PATH' brings one back ({len(rows)} deleted)")
+
+
+@app.command()
+def undelete(
+    path: Annotated[str, typer.Argument(help="A deleted notebook.")],
+    version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring a deleted notebook back: the last version before the delete (or --version
+    REF) is written to the working file, saved as a new version and pushed, so the
+    bucket's latest is a real version again.
+
+    A different file already at the path is never overwritten (exit 4); identical
+    bytes there are just recorded. A notebook that is not deleted exits 2; one the
+    bucket never had, 3.
+
+    [b]Examples[/b]
+
+      nbvc undelete analysis.ipynb
+
+      nbvc undelete analysis.ipynb --version latest~2 --json
+    """
+    from ..core.undelete import undelete as undelete_path
+
+    result = undelete_path(workspace(), path, version)
+    if as_json:
+        emit_json(result)
+    elif result["status"] == "undeleted":
+        out.print(f"undeleted {result['path']}: {result['short']} (from "
+                  f"{result['restored_version_id'] or 'a local save'}) is the latest again "
+                  f"as version {result['version_id']}", soft_wrap=True)
+    else:
+        err.print(f"[yellow]restored here, not pushed[/]: {result['path']}: {result['detail']}",
+                  soft_wrap=True)
+    if result["status"] != "undeleted":
+        raise typer.Exit(4 if result["push_status"] == "conflict" else 5)
+
+
 # -- jupyter ---------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import doctor, names, publish, status, sync, versions
+from . import doctor, names, publish, status, sync, undelete, versions
 from . import workspace as core
 from .doctor import Check
 from .status import NotebookStatus
@@ -61,6 +61,16 @@ class Workspace(core.Workspace):
     def tags(self, path: str | None = None) -> list[dict[str, Any]]:
         """The names this workspace knows (of one notebook, or all), as ``nbvc tags``."""
         return names.tags(self, path)
+
+    def deleted(self, *, fetch_first: bool = True) -> list[dict[str, Any]]:
+        """Notebooks whose latest version in the bucket is a delete marker (fetched
+        first unless ``fetch_first`` is off), as ``nbvc deleted``."""
+        return undelete.deleted(self, fetch_first=fetch_first)
+
+    def undelete(self, path: str, version: str | None = None) -> dict[str, Any]:
+        """Bring a deleted notebook back (the version before the delete, or ``version``)
+        as a new save, pushed, as ``nbvc undelete``."""
+        return undelete.undelete(self, path, version)
 
     def doctor(self, *, repair: bool = False) -> list[Check]:
         """The checks of ``nbvc doctor`` (``repair``: of ``nbvc doctor --repair``)."""

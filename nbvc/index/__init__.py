@@ -626,6 +626,30 @@ class Index:
     def head(self, path: str) -> HeadRow | None:
         return self.one("SELECT * FROM heads WHERE path=?", [path])
 
+    def forget_head(self, path: str) -> None:
+        """``path``'s work stands on no version in the bucket (its key's latest there is
+        a delete marker): its next push is a new key's (``If-None-Match: *``)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM heads WHERE path=?", [path])
+
+    def deleted_remotely(self, path: str | None = None) -> list[dict[str, Any]]:
+        """The notebooks (all, or ``path``) whose latest in the bucket, as of the last
+        fetch, is a delete marker, by path: each ``{"remote": RemoteLatestRow, "marker":
+        the delete marker's row (None if not recorded), "last": the newest version with
+        content under that key, the one the marker hides (None if none is known)}``.
+        Looked up by key, not path: a renamed notebook's old versions follow its new path."""
+        where, params = ("AND path=?", [path]) if path is not None else ("", [])
+        with self.reading():
+            remotes = self.rows(f"SELECT * FROM remote_latest WHERE deleted=1 {where} ORDER BY path",
+                                params)
+            return [{
+                "remote": r,
+                "marker": self.one("SELECT * FROM saves WHERE key=? AND version_id=? AND kind='delete'",
+                                   [r["key"], r["version_id"]]),
+                "last": self.one("SELECT * FROM saves WHERE key=? AND kind='save' AND version_id "
+                                 "IS NOT NULL ORDER BY saved_at DESC, id DESC LIMIT 1", [r["key"]]),
+            } for r in remotes]
+
     def heads(self) -> dict[str, HeadRow]:
         return {r["path"]: r for r in self.rows("SELECT * FROM heads")}
 

@@ -8,6 +8,8 @@ POST /api/nbvc/resolve/<path>  {"keep": "mine" | "theirs"}: the way out of an up
 GET  /api/nbvc/show/<path>     ?version=REF: one version's notebook, and its record
 GET  /api/nbvc/diff/<path>     ?a=REF&b=REF: nbdime's diff of two versions (no b: the notebook as saved)
 POST /api/nbvc/restore/<path>  {"version": REF}: that version back, as a new version on top
+GET  /api/nbvc/deleted         notebooks whose latest in the bucket is a delete marker (?fetch=0: last fetch)
+POST /api/nbvc/undelete/<path> {"version": REF?}: a deleted notebook back, saved and pushed
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ class InfoHandler(NbvcHandler):
             "reason": state.reason,
             "features": {"archive": True, "log": True, "publish": True, "clone": True,
                          "checkpoints": True, "resolve": True, "show": True, "diff": True,
-                         "restore": True},
+                         "restore": True, "deleted": True, "undelete": True},
             "remote": archive.workspace.store.display_url(settings.workspace_prefix + "/"),
             "workspace_prefix": settings.workspace_prefix,
             "published_prefix": settings.published_prefix,
@@ -323,6 +325,47 @@ class RestoreHandler(NbvcHandler):
         return {**done, "version": version_record(latest) if latest else None}
 
 
+class DeletedHandler(NbvcHandler):
+    """The REST twin of ``nbvc deleted``: ``{fetched, deleted: [...]}`` (records as
+    ``nbvc deleted --json``); the bucket is fetched first unless ``?fetch=0``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        fetch_first = self.get_query_argument("fetch", "1").lower() not in ("0", "false", "no")
+        rows = await self.call(self._deleted, fetch_first)
+        self.finish({"fetched": fetch_first, "deleted": rows})
+
+    def _deleted(self, fetch_first: bool) -> list[dict[str, Any]]:
+        from ..core.undelete import deleted
+
+        return deleted(self.archive.workspace, fetch_first=fetch_first)
+
+
+class UndeleteHandler(NbvcHandler):
+    """The REST twin of ``nbvc undelete PATH [--version REF]``: 409 when a different
+    file is at the path (never overwritten), 400 when the notebook is not deleted,
+    404 when the bucket never had it."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        ref = self.body().get("version")
+        if ref is not None and not isinstance(ref, str):
+            raise web.HTTPError(400, "version must be a string")
+        self.finish(await self.call(self._undelete, rel, ref))
+
+    def _undelete(self, rel: str, ref: str | None) -> dict[str, Any]:
+        from ..core.undelete import undelete
+
+        archive = self.archive
+        workspace = archive.workspace
+        done = undelete(workspace, str(workspace.root / rel), ref, wait=RESOLVE_WAIT_S)
+        archive.uploader.notify()  # a save left pending goes with the next round
+        return done
+
+
 def notebook_json(rel: str, data: bytes) -> Any:
     """A version's bytes as the notebook JSON the front end renders."""
     try:
@@ -353,4 +396,6 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "show", "(.*)"), ShowHandler),
         (url_path_join(api, "diff", "(.*)"), DiffHandler),
         (url_path_join(api, "restore", "(.*)"), RestoreHandler),
+        (url_path_join(api, "deleted"), DeletedHandler),
+        (url_path_join(api, "undelete", "(.*)"), UndeleteHandler),
     ]
