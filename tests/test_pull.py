@@ -148,6 +148,11 @@ def test_a_notebook_deleted_there_goes_here_unless_changed_here(two) -> None:  #
     again = run_nbvc("pull", cwd=here.root)
     assert again.returncode == 0, again.stderr  # never wedged
     assert here.log(str(here.root / "n.ipynb"))  # its history stays
+    pushed = run_nbvc("push", cwd=here.root)  # as pull said: push brings it back
+    assert pushed.returncode == 0 and pushed.stdout.startswith("1 uploaded"), pushed.stdout
+    latest = there.store.head(there.key("keep.ipynb"))
+    assert there.store.get(latest.key, latest.version_id) == (here.root / "keep.ipynb").read_bytes()
+    assert run_nbvc("pull", cwd=here.root).returncode == 0
 
 
 def test_pull_keeps_the_working_files_mode(two) -> None:  # noqa: ANN001

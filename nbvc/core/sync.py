@@ -754,6 +754,7 @@ def _deleted_there(workspace: Workspace, rel: str, remote: dict[str, Any]) -> Pu
         return PullOutcome(rel, "up-to-date", remote["version_id"], "deleted on the remote and here")
     index = workspace.index
     if digest_file(path).sha256 != index.base(rel) or index.pending({rel}):
+        index.forget_head(rel)  # so the next push recreates it rather than meeting the marker
         return PullOutcome(rel, "kept", remote["version_id"],
                            f"deleted on the remote, changed here: kept; 'nbvc push {rel}' brings it back")
     check_inside(path, workspace.root)  # never removes a file outside through a symlinked folder
