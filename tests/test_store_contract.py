@@ -167,6 +167,19 @@ def test_delete_leaves_a_marker_and_keeps_history(store_factory) -> None:
     ]
 
 
+def test_a_deleted_version_is_gone_and_no_other(store_factory) -> None:
+    store = store_factory()
+    first = put(store, "a", b"one")
+    second = put(store, "a", b"two")
+    third = put(store, "a", b"three")
+    store.delete_version("a", second.version_id)
+    with pytest.raises(ObjectNotFound):
+        store.get("a", second.version_id)
+    assert [v.version_id for v in store.list_versions("a")] == [third.version_id, first.version_id]
+    assert store.get("a") == b"three" and store.get("a", first.version_id) == b"one"
+    store.delete_version("a", second.version_id)  # already gone: no error
+
+
 def test_create_only_put_succeeds_over_a_delete_marker(store_factory) -> None:
     store = store_factory()
     put(store, "a", b"one")

@@ -594,6 +594,63 @@ def publish(
 
 
 @app.command()
+def prune(
+    paths: PathsArg = None,
+    keep_last: Annotated[int, typer.Option(
+        "--keep-last", help="Versions each notebook keeps, newest first (1 or more).")] = ...,  # type: ignore[assignment]
+    keep_within: Annotated[str | None, typer.Option(
+        "--keep-within", help="Also keep every version saved within this span: 12h, 30d, 2w.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be deleted.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete old versions from the bucket for good: never the latest, a named or
+    published one, the one this workspace stands on, or anything not pushed.
+
+    [b]Examples[/b]
+
+      nbvc prune --keep-last 20 --dry-run
+
+      nbvc prune analysis.ipynb --keep-last 5 --keep-within 30d --yes
+    """
+    from ..core import prune as pruning
+
+    ws = workspace()
+    planned = pruning.plan(ws, paths, keep_last, keep_within)
+    doomed = planned.doomed
+    listing = [{"path": r["path"], "short": r["sha256"][:8] or None, "saved_at": r["saved_at"],
+                "version_id": r["version_id"], "key": r["key"]} for r in doomed]
+    if dry_run or not doomed:
+        if as_json:
+            emit_json({"deleted": 0, "would_delete": listing, "kept": planned.kept})
+            return
+        for r in listing:
+            out.print(f"would delete {r['path']} {r['short'] or '-'} {when(r['saved_at'])} "
+                      f"{r['version_id']}", soft_wrap=True, highlight=False)
+        out.print(f"{len(doomed)} version(s) would be deleted, {planned.kept} kept"
+                  if dry_run else f"nothing to delete ({planned.kept} version(s) kept)")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"prune would delete {len(doomed)} version(s) for good; "
+                             "not on a terminal, so pass --yes to confirm",
+                             hint="see what it would delete with --dry-run")
+        for r in listing:
+            err.print(f"{r['path']} {r['short'] or '-'} {when(r['saved_at'])} {r['version_id']}",
+                      soft_wrap=True, highlight=False)
+        if not typer.confirm(f"Delete these {len(doomed)} version(s) from the bucket for good?"):
+            raise typer.Exit(1)
+    deleted = pruning.prune(ws, doomed)
+    if as_json:
+        emit_json({"deleted": deleted, "versions": listing, "kept": planned.kept})
+        return
+    for r in listing:
+        out.print(f"deleted {r['path']} {r['short'] or '-'} {r['version_id']}", soft_wrap=True,
+                  highlight=False)
+    out.print(f"{deleted} version(s) deleted, {planned.kept} kept")
+
+
+@app.command()
 def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]) -> None:
     """Remove a notebook from the published prefix (its history stays, behind a delete marker).
 

@@ -798,6 +798,26 @@ class Index:
         return [r["path"] for r in self.rows("SELECT path FROM names WHERE name=? ORDER BY path",
                                              [name])]
 
+    def pushed_versions(self, path: str) -> list[SaveRow]:
+        """``path``'s versions with content that are in the bucket, newest first."""
+        return self.rows("SELECT * FROM saves WHERE path=? AND kind='save' AND version_id IS NOT "
+                         "NULL ORDER BY saved_at DESC, id DESC", [path])
+
+    def published_sources(self) -> set[tuple[str, str]]:
+        """(key, VersionId) of every version published and not unpublished since."""
+        with self._lock:
+            return set(self.conn.execute(
+                "SELECT source_key, source_version_id FROM publishes p WHERE state='published' "
+                "AND NOT EXISTS (SELECT 1 FROM publishes later WHERE later.published_key = "
+                "p.published_key AND later.id > p.id AND later.state='unpublished')"))
+
+    def forget_pruned(self, ids: list[int]) -> None:
+        """Versions deleted from the bucket for good (``nbvc prune``) leave the history."""
+        with self.transaction():
+            for row_id in ids:
+                self.conn.execute("DELETE FROM saves WHERE id=? AND version_id IS NOT NULL",
+                                  [row_id])
+
     def version_names(self) -> dict[tuple[str, str], list[str]]:
         """The names of each named version, by (key, VersionId), each list sorted."""
         found: dict[tuple[str, str], list[str]] = {}

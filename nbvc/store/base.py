@@ -170,6 +170,11 @@ class Store(abc.ABC):
     def delete(self, key: str) -> str:
         """Hide a key behind a delete marker (history stays); returns the marker's id."""
 
+    @abc.abstractmethod
+    def delete_version(self, key: str, version_id: str) -> None:
+        """Delete one version for good (S3's DeleteObject with a VersionId): no marker,
+        the other versions stay; a version already gone is no error."""
+
     def presign(self, key: str, version_id: str | None, expires: int) -> str:
         """A URL that GETs exactly this version for ``expires`` seconds."""
         raise UsageError(

@@ -202,6 +202,16 @@ class LocalStore(Store):
     def delete(self, key: str) -> str:
         return self._insert(key, "", 0, {}, None, True)
 
+    def delete_version(self, key: str, version_id: str) -> None:
+        with self._lock:
+            row = self._db.execute("SELECT blob FROM versions WHERE key=? AND version_id=?",
+                                   (key, version_id)).fetchone()
+            self._db.execute("DELETE FROM versions WHERE key=? AND version_id=?", (key, version_id))
+            shared = row is not None and row[0] is not None and self._db.execute(
+                "SELECT 1 FROM versions WHERE blob=? LIMIT 1", (row[0],)).fetchone()
+        if row is not None and row[0] is not None and not shared:  # copies share blobs
+            (self.root / "blobs" / row[0]).unlink(missing_ok=True)
+
     # -- reading ---------------------------------------------------------------
 
     def _row(self, key: str, version_id: str | None) -> dict:

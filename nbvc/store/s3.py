@@ -292,6 +292,10 @@ class S3Store(Store):
             answer = self.client.delete_object(Bucket=self.bucket, Key=key)
         return answer.get("VersionId") or NULL_VERSION
 
+    def delete_version(self, key: str, version_id: str) -> None:
+        with self._errors(f"delete of {self.display_url(key)} version {version_id}"):
+            self.client.delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+
 
 #: an ETag that is the MD5 of the body: single-part and not encrypted with KMS or a
 #: customer key (multipart ETags end in -N; encrypted ones are opaque)
