@@ -199,8 +199,16 @@ class LogHandler(NbvcHandler):
         if total == 0:
             raise web.HTTPError(404, f"{rel}: no versions recorded")
         rows = index.history(rel, limit, offset)
+        # the History panel marks versions published from here (VersionIds of their copies)
+        published: dict[tuple[str, str], list[str]] = {}
+        for row in index.publishes_of(rel):
+            if row["state"] == "published":
+                published.setdefault((row["source_key"], row["source_version_id"]), []).append(
+                    row["published_version_id"])
         self.finish({"path": rel, "total": total, "limit": limit, "offset": offset,
-                     "versions": [version_record(r) for r in rows]})
+                     "versions": [{**version_record(r),
+                                   "published": published.get((r["key"], r["version_id"]), [])}
+                                  for r in rows]})
 
 
 class PublishHandler(NbvcHandler):
@@ -288,13 +296,19 @@ class DiffHandler(NbvcHandler):
         self.finish(await self.call(self._diff, rel, ref_a, ref_b))
 
     def _diff(self, rel: str, ref_a: str | None, ref_b: str | None) -> dict[str, Any]:
+        import nbformat
+
         from ..core.versions import diff_sides
         from ..nbdiff import diff_json
 
         workspace = self.archive.workspace
         a, b = diff_sides(workspace, str(workspace.root / rel), ref_a, ref_b)
-        return {"path": rel, "a": a.label, "b": b.label,
-                "base": notebook_json(rel, a.data), "diff": diff_json(a, b)}
+        notebook_json(rel, a.data)  # 422 for what is not JSON
+        diff = diff_json(a, b)
+        # the base as nbdime diffed it (nbformat's reading: multi-line strings joined), the
+        # shape nbdime's web components patch; the file's own lists of lines would not match
+        base = nbformat.reads(a.data.decode("utf-8"), as_version=4)
+        return {"path": rel, "a": a.label, "b": b.label, "base": base, "diff": diff}
 
 
 class RestoreHandler(NbvcHandler):
