@@ -12,4 +12,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 cd labextension
 jlpm install
 jlpm build:prod
+# what the bundle was built from: tests/test_lab_history.py fails when a source changed
+# without a rebuild (the build itself is reproducible: same sources, same files)
+sha256sum package.json tsconfig.json yarn.lock src/*.ts style/* > ../nbvc/labextension/sources.sha256
 du -sh ../nbvc/labextension

@@ -7,6 +7,7 @@ raises a notification while the bucket is unreachable. Screenshots of failures a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -44,6 +45,18 @@ def test_the_prebuilt_lab_extension_is_installed_enabled_and_matches_its_sources
     assert Path(load).name in statics
     total = sum(p.stat().st_size for p in (ROOT / "nbvc" / "labextension" / "static").iterdir())
     assert total < 1_000_000, f"the production bundle grew to {total} bytes"
+    # built from these sources (scripts/build-labextension.sh records them)
+    sources = ROOT / "labextension"
+    recorded = dict(reversed(line.split("  ", 1))
+                    for line in (ROOT / "nbvc" / "labextension" / "sources.sha256").read_text().splitlines())
+    current = ["package.json", "tsconfig.json", "yarn.lock",
+               *sorted(f"src/{p.name}" for p in (sources / "src").glob("*.ts")),
+               *sorted(f"style/{p.name}" for p in (sources / "style").iterdir())]
+    rebuild = "run scripts/build-labextension.sh and commit nbvc/labextension/"
+    assert sorted(recorded) == sorted(current), f"a source was added or removed: {rebuild}"
+    for name in current:
+        digest = hashlib.sha256((sources / name).read_bytes()).hexdigest()
+        assert recorded[name] == digest, f"labextension/{name} changed since the build: {rebuild}"
     jupyter = str(Path(sys.executable).with_name("jupyter"))
     listed = subprocess.run([jupyter, "labextension", "list"], capture_output=True, text=True, timeout=120)
     text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
@@ -94,7 +107,7 @@ def test_history_panel_lists_diffs_restores_and_publishes(lab, page) -> None:  #
 
     jupyter, client, bucket, _outage = lab
     key = "workspace/kylek/h.ipynb"
-    jupyter.save("h.ipynb", notebook("x = 1"))
+    jupyter.save("h.ipynb", notebook("x = 1", "kept = True"))
     open_notebook(page, jupyter, "h.ipynb")
     for n, text in enumerate([" + 10", " + 200"], start=2):
         type_and_save(page, text)
@@ -115,7 +128,8 @@ def test_history_panel_lists_diffs_restores_and_publishes(lab, page) -> None:  #
     rows.nth(2).click()
     panel_button(page, "Preview").click()
     view = page.locator(".nbvc-VersionView")
-    expect(view.locator(".nbvc-VersionView-source")).to_have_text("x = 1", timeout=TIMEOUT_MS)
+    expect(view.locator(".nbvc-VersionView-source")).to_have_text(["x = 1", "kept = True"],
+                                                                   timeout=TIMEOUT_MS)
     expect(view.locator(".nbvc-VersionView-header")).to_contain_text(f"h.ipynb @ {shorts[2]}")
 
     # the oldest against the notebook as saved, in nbdime's own diff widget
@@ -124,7 +138,13 @@ def test_history_panel_lists_diffs_restores_and_publishes(lab, page) -> None:  #
     expect(diff.locator(".jp-Cell-diff").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(diff.locator(".nbvc-DiffView-header")).to_contain_text(f"{shorts[2]} → current")
     expect(diff).to_contain_text("x = 1 + 10 + 200")
+    unchanged = diff.locator(".jp-Cell-diff.jp-Diff-unchanged")  # the second cell
+    expect(unchanged).to_have_count(1)
+    expect(unchanged).to_be_hidden()  # "Hide unchanged cells" is on by default
     doc_screenshot(page, "history-diff.png")
+    diff.get_by_label("Hide unchanged cells").uncheck()
+    expect(unchanged).to_be_visible()
+    expect(unchanged).to_contain_text("kept = True")
 
     # the two ticked versions: the older is the base
     rows.nth(0).locator(".nbvc-HistoryPanel-tick").check()
@@ -238,3 +258,60 @@ def test_notebook_7_has_the_history_panel_too(moto_server, tmp_path: Path, page)
         expect(page.locator("#nbvc-history .nbvc-HistoryPanel-short")).to_have_text(shorts)
     finally:
         jupyter.stop()
+
+
+def png_output() -> dict:
+    import base64
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    pixel = zlib.compress(b"\x00\xff\x00\x00")  # one red pixel, filter byte first
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", (1).to_bytes(4, "big") * 2 + b"\x08\x02\x00\x00\x00")
+           + chunk(b"IDAT", pixel) + chunk(b"IEND", b""))
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"}}
+
+
+def test_history_pages_by_50_previews_outputs_and_copies_version_ids(lab, page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    jupyter, client, bucket, _outage = lab
+    for n in range(52):
+        nb = notebook(f"p = {n}")
+        # the markdown cell second: open_notebook waits for the first cell's editor
+        nb["cells"].append({"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# Title"})
+        nb["cells"][0]["outputs"] = [
+            {"output_type": "stream", "name": "stdout", "text": f"hello {n}\n"}, png_output()]
+        jupyter.save("paged.ipynb", nb)
+    wait_until(lambda: jupyter.api("GET", "/api/nbvc").json()["pending"] == 0, timeout=60,
+               what="every version in the bucket")
+    log = jupyter.api("GET", "/api/nbvc/log/paged.ipynb?limit=1").json()
+    assert log["total"] == 52
+    open_notebook(page, jupyter, "paged.ipynb")
+
+    # the command palette's "History"
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("History")
+    page.locator(".lm-CommandPalette-item").filter(has_text=re.compile(r"^History")).first.click()
+    rows = history_rows(page)
+    expect(rows).to_have_count(50, timeout=TIMEOUT_MS)
+    more = panel_button(page, "Load more (50 of 52)")
+    more.click()
+    expect(rows).to_have_count(52, timeout=TIMEOUT_MS)
+    expect(more).to_be_hidden()
+    expect(rows.last.locator(".nbvc-HistoryPanel-state")).to_have_text("pushed")
+
+    rows.last.dblclick()  # the oldest, previewed: markdown rendered, stream text, the image
+    view = page.locator(".nbvc-VersionView")
+    expect(view.get_by_role("heading", name="Title")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(view.locator(".nbvc-VersionView-source")).to_have_text("p = 0")
+    expect(view.locator(".nbvc-VersionView-stream")).to_have_text("hello 0\n")
+    expect(view.locator("img")).to_be_visible()
+
+    rows.first.click()
+    panel_button(page, "Copy VersionId").click()
+    newest = log["versions"][0]["version_id"]
+    expect(page.get_by_text(f"nbvc: copied VersionId {newest}")).to_be_visible(timeout=TIMEOUT_MS)
