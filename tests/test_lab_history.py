@@ -244,9 +244,10 @@ def test_notebook_7_has_the_history_panel_too(moto_server, tmp_path: Path, page)
     jupyter = workspace_server(tmp_path, bucket, moto_server.url, app="notebook")
     jupyter.start()
     try:
-        jupyter.save("n.ipynb", notebook("n = 1"))
-        jupyter.save("n.ipynb", notebook("n = 2"))
-        page.goto(f"{jupyter.url}/notebooks/n.ipynb?token={TOKEN}")
+        (jupyter.root / "sub dir").mkdir()  # a folder, and a name the routes must encode
+        for n in (1, 2):
+            assert jupyter.save("sub dir/n 1.ipynb", notebook(f"n = {n}")).ok
+        page.goto(f"{jupyter.url}/notebooks/sub%20dir/n%201.ipynb?token={TOKEN}")
         page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first.wait_for(timeout=60_000)
         no_kernel = page.get_by_role("dialog").get_by_role("button", name="No Kernel")
         no_kernel.wait_for(timeout=30_000)
@@ -254,8 +255,14 @@ def test_notebook_7_has_the_history_panel_too(moto_server, tmp_path: Path, page)
         page.locator(".jp-NotebookPanel-toolbar").get_by_role("button", name="History").click()
         rows = history_rows(page)
         expect(rows).to_have_count(2, timeout=TIMEOUT_MS)
-        shorts = [v["short"] for v in jupyter.api("GET", "/api/nbvc/log/n.ipynb").json()["versions"]]
-        expect(page.locator("#nbvc-history .nbvc-HistoryPanel-short")).to_have_text(shorts)
+        log = jupyter.api("GET", "/api/nbvc/log/sub%20dir/n%201.ipynb").json()
+        expect(page.locator("#nbvc-history .nbvc-HistoryPanel-short")).to_have_text(
+            [v["short"] for v in log["versions"]])
+        expect(page.locator("#nbvc-history .nbvc-HistoryPanel-header")).to_have_text(
+            "History of sub dir/n 1.ipynb")
+        rows.last.click()
+        page.locator("#nbvc-history").get_by_role("button", name="Diff with current").click()
+        expect(page.locator(".nbvc-DiffView .jp-Cell-diff").first).to_be_visible(timeout=TIMEOUT_MS)
     finally:
         jupyter.stop()
 

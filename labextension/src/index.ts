@@ -3,7 +3,13 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, ToolbarButton } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  MainAreaWidget,
+  showDialog,
+  ToolbarButton
+} from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -40,9 +46,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker: INotebookTracker,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    labShell: ILabShell | null
   ) => {
     const openInMain = (widget: Widget, label: string): void => {
+      if (!labShell) {
+        // Notebook 7's notebook page has room for the notebook alone: a large dialog instead
+        widget.addClass('nbvc-DialogView');
+        void showDialog({
+          title: label,
+          body: widget,
+          buttons: [Dialog.okButton({ label: 'Close' })]
+        }).then(() => widget.dispose());
+        return;
+      }
       const main = new MainAreaWidget({ content: widget });
       main.title.label = label;
       main.title.icon = historyIcon;
