@@ -139,6 +139,10 @@ def test_publish_endpoint_copies_that_version(lab, s3) -> None:
     result = answer.json()
     published = body(client, bucket, "published/kylek/pub.ipynb", result["published_version_id"])
     assert b"first" in published and result["published_key"] == "published/kylek/pub.ipynb"
+    # the log marks the published version with the VersionId of its copy (the History panel)
+    log = jupyter.api("GET", "/api/nbvc/log/pub.ipynb").json()["versions"]
+    assert [[p["published_version_id"] for p in v["published"]] for v in log] == [
+        [], [result["published_version_id"]]]
 
 
 @pytest.mark.parametrize(("path", "payload", "status"), [
@@ -259,12 +263,13 @@ def test_show_returns_one_versions_notebook_and_record(lab) -> None:
 
 def test_diff_of_two_versions_and_of_a_version_against_the_notebook(lab) -> None:
     jupyter, _ = lab
-    jupyter.save("diffed.ipynb", notebook("a = 1"))
-    jupyter.save("diffed.ipynb", notebook("a = 1", "b = 2"))
+    jupyter.save("diffed.ipynb", notebook("a = 1\nc = 3"))
+    jupyter.save("diffed.ipynb", notebook("a = 1\nc = 3", "b = 2"))
     answer = jupyter.api("GET", "/api/nbvc/diff/diffed.ipynb?a=~1&b=latest")
     assert answer.status_code == 200, answer.text
     result = answer.json()
-    assert [text(c["source"]) for c in result["base"]["cells"]] == ["a = 1"]  # nbdime's web shape
+    # nbdime's web shape: the base as nbdime diffed it, multi-line sources as one string
+    assert [c["source"] for c in result["base"]["cells"]] == ["a = 1\nc = 3"]
     cells = [e for e in result["diff"] if e["key"] == "cells"][0]["diff"]
     [added] = [e for e in cells if e["op"] == "addrange"]
     assert text(added["valuelist"][0]["source"]) == "b = 2"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..index import version_kind
 
 if TYPE_CHECKING:
-    from ..index.rows import NameRow, SaveRow
+    from ..index.rows import NameRow, PublishRow, SaveRow
 
 
 def version_record(row: SaveRow, names: dict[tuple[str, str], list[str]] | None = None
@@ -48,3 +48,16 @@ def name_record(row: NameRow) -> dict[str, Any]:
         "tagged_at": row["tagged_at"],
         "tagged_by": row["tagged_by"],
     }
+
+
+def publishes_by_version(rows: list[PublishRow]) -> dict[str, list[dict[str, Any]]]:
+    """The publishes made from each version (by VersionId), as ``nbvc log --json``'s
+    ``published`` field lists them."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for p in rows:
+        if p["state"] == "published":
+            found.setdefault(p["source_version_id"], []).append(
+                {"published_key": p["published_key"],
+                 "published_version_id": p["published_version_id"],
+                 "published_at": p["published_at"]})
+    return found

@@ -496,16 +496,10 @@ class Workspace:
                     describe: bool = True) -> list[dict[str, Any]]:
         """Versions as documented JSON records, each with its names and the publishes
         made of it."""
-        from .records import version_record
+        from .records import publishes_by_version, version_record
 
         rows = self.log(user_path, limit, describe=describe)
-        publishes: dict[str, list[dict[str, Any]]] = {}
-        for p in self.index.publishes_of(rows[0]["path"]):
-            if p["state"] == "published":
-                publishes.setdefault(p["source_version_id"], []).append(
-                    {"published_key": p["published_key"],
-                     "published_version_id": p["published_version_id"],
-                     "published_at": p["published_at"]})
+        publishes = publishes_by_version(self.index.publishes_of(rows[0]["path"]))
         names = self.index.version_names()
         return [{**version_record(r, names), "published": publishes.get(r["version_id"], [])}
                 for r in rows]

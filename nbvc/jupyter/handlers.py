@@ -27,7 +27,7 @@ from tornado import web
 from .. import __version__
 from ..core.name_records import read_version
 from ..core.publish import publish
-from ..core.records import version_record
+from ..core.records import publishes_by_version, version_record
 from ..digest import digest_bytes
 from ..errors import (
     ConflictError,
@@ -203,8 +203,11 @@ class LogHandler(NbvcHandler):
             raise web.HTTPError(404, f"{rel}: no versions recorded")
         rows = index.history(rel, limit, offset)
         names = index.version_names()
+        publishes = publishes_by_version(index.publishes_of(rel))  # as nbvc log --json
         self.finish({"path": rel, "total": total, "limit": limit, "offset": offset,
-                     "versions": [version_record(r, names) for r in rows]})
+                     "versions": [{**version_record(r, names),
+                                   "published": publishes.get(r["version_id"], [])}
+                                  for r in rows]})
 
 
 class PublishHandler(NbvcHandler):
@@ -292,13 +295,19 @@ class DiffHandler(NbvcHandler):
         self.finish(await self.call(self._diff, rel, ref_a, ref_b))
 
     def _diff(self, rel: str, ref_a: str | None, ref_b: str | None) -> dict[str, Any]:
+        import nbformat
+
         from ..core.versions import diff_sides
         from ..nbdiff import diff_json
 
         workspace = self.archive.workspace
         a, b = diff_sides(workspace, str(workspace.root / rel), ref_a, ref_b)
-        return {"path": rel, "a": a.label, "b": b.label,
-                "base": notebook_json(rel, a.data), "diff": diff_json(a, b)}
+        notebook_json(rel, a.data)  # 422 for what is not JSON
+        diff = diff_json(a, b)
+        # the base as nbdime diffed it (nbformat's reading: multi-line strings joined), the
+        # shape nbdime's web components patch; the file's own lists of lines would not match
+        base = nbformat.reads(a.data.decode("utf-8"), as_version=4)
+        return {"path": rel, "a": a.label, "b": b.label, "base": base, "diff": diff}
 
 
 class RestoreHandler(NbvcHandler):
