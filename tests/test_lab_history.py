@@ -180,6 +180,18 @@ def test_history_panel_lists_diffs_restores_and_publishes(lab, page) -> None:  #
     dialog.get_by_role("button", name="Close").click()
     expect(rows.first.locator(".nbvc-HistoryPanel-state")).to_have_text("published", timeout=TIMEOUT_MS)
 
+    # name the oldest: the row shows the name, and the name is in the bucket
+    rows.nth(3).click()
+    panel_button(page, "Name…").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill("first-draft")
+    dialog.get_by_role("button", name="OK").click()
+    expect(rows.nth(3).locator(".nbvc-HistoryPanel-names")).to_have_text("first-draft",
+                                                                        timeout=TIMEOUT_MS)
+    names = [v["names"] for v in jupyter.api("GET", "/api/nbvc/log/h.ipynb").json()["versions"]]
+    assert names[3] == ["first-draft"]
+    assert client.list_objects_v2(Bucket=bucket, Prefix="nbvc-names/")["KeyCount"] == 1
+
 
 def test_status_bar_follows_uploads_and_notifies_while_the_bucket_is_down(lab, page) -> None:  # noqa: ANN001
     from playwright.sync_api import expect

@@ -18,6 +18,8 @@ export interface IVersion {
   key: string;
   version_id: string | null;
   pushed_at: string | null;
+  /** The version's names (`nbvc tag`), sorted */
+  names?: string[];
   /** The published copies made from this version (as `nbvc log --json` lists them) */
   published?: { published_key: string; published_version_id: string; published_at: string }[];
 }
@@ -98,7 +100,8 @@ export function postAPI<T>(endpoint: string, body: unknown): Promise<T> {
   return requestAPI<T>(endpoint, { method: 'POST', body: JSON.stringify(body) });
 }
 
-/** The reference nbvc's routes take for a version: its content hash, else its VersionId. */
+/** The reference nbvc's routes take for exactly this version: its save id (a content
+ * hash would name the newest of the versions holding the same bytes, e.g. a restore). */
 export function ref(version: IVersion): string {
-  return version.sha256 ?? version.version_id ?? version.save_id;
+  return version.save_id;
 }

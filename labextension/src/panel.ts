@@ -1,4 +1,4 @@
-import { Clipboard, Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Clipboard, Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
 
@@ -59,6 +59,8 @@ export class HistoryPanel extends Widget {
       button('Restore', 'Put the selected version back in the notebook (a new version)', () =>
         void this.restore()),
       button('Publish', 'Copy the selected version to the published prefix', () => void this.publish()),
+      button('Name…', 'Name the selected version (nbvc tag): a name is a ref everywhere', () =>
+        void this.name()),
       button('Copy VersionId', "Copy the selected version's S3 VersionId", () => void this.copyId()),
       button('Refresh', 'Read the history again', () => void this.refresh())
     );
@@ -165,6 +167,7 @@ export class HistoryPanel extends Widget {
         ['author', v.author],
         ['kind', v.kind],
         ['state', stateOf(v)],
+        ['names', (v.names ?? []).join(', ')],
         ['message', v.message ?? '']
       ];
       const fields = document.createElement('div');
@@ -296,6 +299,28 @@ export class HistoryPanel extends Widget {
         Clipboard.copyToSystem(url);
         Notification.info(`nbvc: copied ${url}`, { autoClose: 4000 });
       }
+    });
+  }
+
+  async name(): Promise<void> {
+    const v = this.selected();
+    const path = this.path;
+    if (!v || !path) {
+      return;
+    }
+    const answer = await InputDialog.getText({
+      title: `Name version ${v.short ?? ''}`,
+      label: 'Name (letters, digits, . _ -)',
+      placeholder: 'e.g. submitted-v2'
+    });
+    const name = (answer.value ?? '').trim();
+    if (!answer.button.accept || !name) {
+      return;
+    }
+    await this.run('naming', async () => {
+      await postAPI(`tag/${encodePath(path)}`, { name, version: ref(v) });
+      await this.refresh();
+      Notification.success(`nbvc: ${path} ${v.short ?? ''} is named ${name}`, { autoClose: 4000 });
     });
   }
 

@@ -5,6 +5,7 @@ GET  /api/nbvc/log/<path>      a notebook's versions (?limit=&offset=)
 POST /api/nbvc/publish/<path>  {"version": REF}: publish that exact version
 POST /api/nbvc/clone           {"key", "version"?, "target_path"?, "overwrite"?} (a VersionId or a name)
 POST /api/nbvc/resolve/<path>  {"keep": "mine" | "theirs"}: the way out of an upload conflict
+POST /api/nbvc/tag/<path>      {"name", "version"?, "force"?}: name one version
 GET  /api/nbvc/show/<path>     ?version=REF: one version's notebook, and its record
 GET  /api/nbvc/diff/<path>     ?a=REF&b=REF: nbdime's diff of two versions (no b: the notebook as saved)
 POST /api/nbvc/restore/<path>  {"version": REF}: that version back, as a new version on top
@@ -136,7 +137,7 @@ class InfoHandler(NbvcHandler):
             "active": True,
             "reason": state.reason,
             "features": {"archive": True, "log": True, "publish": True, "clone": True,
-                         "checkpoints": True, "resolve": True, "show": True, "diff": True,
+                         "checkpoints": True, "resolve": True, "show": True, "diff": True, "tag": True,
                          "restore": True, "deleted": True, "undelete": True},
             "remote": archive.workspace.store.display_url(settings.workspace_prefix + "/"),
             "workspace_prefix": settings.workspace_prefix,
@@ -262,6 +263,30 @@ class CloneHandler(NbvcHandler):
         archive.record(str(dest), f"cloned from {key}" + (f"@{version}" if version else ""))
         return {"path": target, "key": key, "version_id": version,
                 "sha256": digest_bytes(data).sha256}
+
+
+class TagHandler(NbvcHandler):
+    """The REST twin of ``nbvc tag PATH NAME [--version REF] [--force]``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, path: str) -> None:
+        rel = self.notebook_path(path)
+        body = self.body()
+        name, ref, force = body.get("name"), body.get("version"), body.get("force", False)
+        if not name or not isinstance(name, str):
+            raise web.HTTPError(400, "'name' must be a name for the version")
+        if ref is not None and not isinstance(ref, str):
+            raise web.HTTPError(400, "version must be a string")
+        if not isinstance(force, bool):
+            raise web.HTTPError(400, "force must be true or false")
+        self.finish(await self.call(self._tag, rel, name, ref, force))
+
+    def _tag(self, rel: str, name: str, ref: str | None, force: bool) -> dict[str, Any]:
+        from ..core.names import tag
+
+        workspace = self.archive.workspace
+        return tag(workspace, str(workspace.root / rel), name, ref, force=force)
 
 
 class ShowHandler(NbvcHandler):
@@ -402,6 +427,7 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "publish", "(.*)"), PublishHandler),
         (url_path_join(api, "clone"), CloneHandler),
         (url_path_join(api, "resolve", "(.*)"), ResolveHandler),
+        (url_path_join(api, "tag", "(.*)"), TagHandler),
         (url_path_join(api, "show", "(.*)"), ShowHandler),
         (url_path_join(api, "diff", "(.*)"), DiffHandler),
         (url_path_join(api, "restore", "(.*)"), RestoreHandler),

@@ -516,6 +516,13 @@ Output mimetype selection:
 .nbvc-HistoryPanel-fields .nbvc-HistoryPanel-message {
   flex-basis: 100%;
 }
+.nbvc-HistoryPanel-names {
+  font-weight: 600;
+  color: var(--jp-brand-color1);
+}
+.nbvc-HistoryPanel-names:empty {
+  display: none;
+}
 .nbvc-HistoryPanel-state {
   border-radius: 3px;
   padding: 0 4px;
