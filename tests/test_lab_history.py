@@ -330,6 +330,18 @@ def test_history_pages_by_50_previews_outputs_and_copies_version_ids(lab, page) 
     expect(view.locator(".nbvc-VersionView-stream")).to_have_text("hello 0\n")
     expect(view.locator("img")).to_be_visible()
 
+    # the oldest against the newest: their outputs differ; the Outputs switch hides them
+    rows.nth(0).locator(".nbvc-HistoryPanel-tick").check()
+    rows.last.locator(".nbvc-HistoryPanel-tick").check()
+    panel_button(page, "Diff selected two").click()
+    diff = page.locator(".nbvc-DiffView").last
+    outputs = diff.locator(".jp-Cellrow-outputs")
+    expect(outputs.first).to_be_visible(timeout=TIMEOUT_MS)
+    diff.get_by_label("Outputs").uncheck()
+    expect(outputs.first).to_be_hidden()
+    diff.get_by_label("Outputs").check()
+    expect(outputs.first).to_be_visible()
+
     rows.first.click()
     panel_button(page, "Copy VersionId").click()
     newest = log["versions"][0]["version_id"]

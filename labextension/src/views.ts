@@ -88,7 +88,14 @@ export class DiffView extends Panel {
     box.className = 'nbvc-hide-unchanged';
     box.onchange = () => this.toggleClass('nbvc-mod-hideUnchanged', box.checked);
     toggle.append(box, ' Hide unchanged cells');
-    bar.node.append(label, toggle);
+    const outputs = document.createElement('label');
+    const shown = document.createElement('input');
+    shown.type = 'checkbox';
+    shown.checked = true;
+    shown.className = 'nbvc-show-outputs';
+    shown.onchange = () => this.toggleClass('nbvc-mod-hideOutputs', !shown.checked);
+    outputs.append(shown, ' Outputs');
+    bar.node.append(label, toggle, outputs);
     this.addWidget(bar);
     this.addClass('nbvc-mod-hideUnchanged');
     if (diff.diff.length === 0) {

@@ -588,6 +588,9 @@ Output mimetype selection:
 .nbvc-VersionView-error {
   background: var(--jp-rendermime-error-background);
 }
+.nbvc-mod-hideOutputs .jp-Cellrow-outputs {
+  display: none;
+}
 .nbvc-mod-hideUnchanged .jp-Cell-diff.jp-Diff-unchanged {
   display: none;
 }
