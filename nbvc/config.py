@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from .envvars import FALSE_WORDS, TRUE_WORDS, parse_flag
 from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
+from .metadata import MAX_NAME, encoded_length
 from .tree import CONFIG_FILE
 from .userdirs import user_folder
 
@@ -321,6 +322,9 @@ def text_setting(name: str, value: Any, origin: Origin) -> str:
                       "e.g. eu-west-1)")
     elif name in ("workspace_prefix", "published_prefix"):
         prefix(name, value, origin)
+    elif name in ("user", "host") and encoded_length(value) > MAX_NAME:
+        raise invalid(name, value[:40] + "…", origin,
+                      f"at most {MAX_NAME} bytes in S3 metadata (percent-encoded UTF-8)")
     elif name == "remote":
         from .store import parse_remote
 

@@ -21,13 +21,23 @@ ENCODING = "encoding"
 LIMIT = 2048
 #: a message never takes more than this, before it is shortened to fit LIMIT
 MAX_MESSAGE = 512
+#: the room a user or host name has, percent-encoded (settings refuse longer ones: a
+#: save records them, and a save whose metadata cannot fit could never be pushed)
+MAX_NAME = 256
+
+
+def encoded_length(text: str) -> int:
+    """How many bytes ``text`` takes in the metadata."""
+    return len(quote(text, safe=""))
 SHORTENED = "…"
 
 
 def encode(fields: dict[str, str]) -> dict[str, str]:
     """Object metadata for ``fields`` (names without the prefix; empty values left out)."""
     fields = {ENCODING: "url", **{k: v for k, v in fields.items() if v}}
-    message = fields.pop("message", "")[:MAX_MESSAGE]
+    message = fields.pop("message", "")
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE - 1] + SHORTENED
     encoded = {PREFIX + k: quote(v, safe="") for k, v in fields.items()}
     room = LIMIT - _size(encoded) - len(PREFIX + "message")
     if room < 0:

@@ -15,6 +15,14 @@ from .core.versions import Side
 from .errors import UsageError
 
 
+def _valid(*sides: Side) -> None:
+    """Each side a notebook, or one line saying which is not (never nbdime's traceback)."""
+    from .notebook import validate_bytes
+
+    for side in sides:
+        validate_bytes(side.label, side.data)
+
+
 def _files(a: Side, b: Side, folder: Path) -> tuple[str, str]:
     names = []
     for n, side in enumerate((a, b)):
@@ -40,6 +48,7 @@ def diff_json(a: Side, b: Side) -> list[dict[str, Any]]:
     import nbdime
     import nbformat
 
+    _valid(a, b)
     left = nbformat.reads(a.data.decode("utf-8"), as_version=4)
     right = nbformat.reads(b.data.decode("utf-8"), as_version=4)
     stand_ins: dict[str, Any] = {}
@@ -82,6 +91,7 @@ def print_diff(a: Side, b: Side, flags: list[str], color: bool) -> None:
     """nbdime's pretty, cell-aware diff on stdout."""
     from nbdime import nbdiffapp
 
+    _valid(a, b)
     with tempfile.TemporaryDirectory(prefix="nbvc-diff-") as folder:
         left, right = _files(a, b, Path(folder))
         args = [*flags, *([] if color else ["--no-color"]), left, right]
@@ -97,6 +107,7 @@ def web_diff(a: Side, b: Side, flags: list[str]) -> None:
     """nbdime's web diff, served on 127.0.0.1 until closed (Ctrl-C)."""
     from nbdime.webapp import nbdiffweb
 
+    _valid(a, b)
     with tempfile.TemporaryDirectory(prefix="nbvc-diff-") as folder:
         left, right = _files(a, b, Path(folder))
         nbdiffweb.main([*flags, "--ip", "127.0.0.1", "--port", "0", left, right])

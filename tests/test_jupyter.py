@@ -277,6 +277,14 @@ def test_diff_of_two_versions_and_of_a_version_against_the_notebook(lab) -> None
     assert against_file["b"] == "diffed.ipynb (working file)" and against_file["diff"]
 
 
+def test_diff_against_a_working_file_that_is_no_notebook_is_422(lab) -> None:
+    jupyter, _ = lab
+    jupyter.save("torn.ipynb", notebook("fine"))
+    (jupyter.root / "torn.ipynb").write_bytes(b'{"cells": [')  # written by another program
+    answer = jupyter.api("GET", "/api/nbvc/diff/torn.ipynb")
+    assert answer.status_code == 422 and "working file" in answer.json()["message"]
+
+
 def test_restore_puts_an_older_version_on_top_and_can_be_undone(lab) -> None:
     jupyter, _ = lab
     jupyter.save("restored.ipynb", notebook("good"))

@@ -198,6 +198,17 @@ def test_diff_cli_shows_cell_changes_and_passes_nbdime_flags(ws: Workspace) -> N
     assert "\x1b[" not in result.stdout  # no colours when piped
 
 
+@pytest.mark.parametrize("broken", [b'{"cells": [', b"\xff\xfe", b'{"nbformat": 4}'])
+@pytest.mark.parametrize("form", [[], ["--json"]])
+def test_diff_with_a_working_file_that_is_no_notebook_is_a_one_line_error(
+        ws: Workspace, broken: bytes, form: list[str]) -> None:
+    nb = three_versions(ws)
+    nb.write_bytes(broken)
+    refused = run_nbvc("diff", "nb.ipynb", *form, cwd=ws.root)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith("error: nb.ipynb (working file)") and "Traceback" not in refused.stderr
+
+
 def test_diff_web_serves_nbdimes_page_on_loopback(tmp_path: Path) -> None:
     """``nbvc diff --web`` imports what nbdime's server needs (idna among them) and
     serves the diff on 127.0.0.1 until stopped. BROWSER=true: no browser is opened."""

@@ -560,3 +560,24 @@ def test_kill_9_during_push_then_push_again_loses_and_duplicates_nothing(
     fresh = Workspace(ws.root)
     check_bucket_equals_index(fresh)
     assert fresh.index.integrity_ok()
+
+
+def test_a_newer_save_never_lands_before_an_older_one_that_failed(tmp_path: Path) -> None:
+    """S1 cannot be sent (its local copy is missing); S2, recorded by push's own scan,
+    waits for it: else the next push would put S1 on top of S2 in the bucket."""
+    ws = Workspace.init(tmp_path, {"user": "ana"})[0]
+    nb = ws.root / "a.ipynb"
+    write_notebook(nb, "S1 older")
+    [first] = ws.save([str(nb)])
+    kept = ws.objects.path(first.version["sha256"])
+    hidden = kept.with_name("hidden")
+    kept.rename(hidden)
+    write_notebook(nb, "S2 newer")
+    report = sync.push(ws)
+    assert report.count("uploaded") == 0 and report.count("failed") == 2
+    assert not list(ws.store.list_versions(ws.key("a.ipynb")))
+    hidden.rename(kept)
+    assert sync.push(ws).count("uploaded") == 2
+    latest = ws.store.head(ws.key("a.ipynb"))
+    assert ws.store.get(latest.key, latest.version_id) == nb.read_bytes()
+    assert [s.state for s in status(ws)] == ["clean"]

@@ -374,8 +374,16 @@ class Uploads:
 
     def _batch(self, before: Future[list[PushOutcome]] | None,
                saves: list[dict[str, Any]]) -> list[PushOutcome]:
+        """Upload one notebook's batch once its earlier batch is done; when a save of
+        that batch did not push, neither do these (a newer save must never land on
+        the bucket before an older one, which the next push would put on top)."""
         if before is not None:
-            before.result()
+            stopped = [o for o in before.result() if o.status in ("conflict", "failed")]
+            if stopped:
+                for row in saves:
+                    self.advance(row["size"])
+                return [PushOutcome(row["path"], row["sha256"], row["size"], stopped[0].status,
+                                    detail="an earlier save did not push") for row in saves]
         assert self.pusher is not None
         return self.pusher.push_path(saves, self.advance)
 

@@ -327,8 +327,7 @@ class DiffHandler(NbvcHandler):
 
         workspace = self.archive.workspace
         a, b = diff_sides(workspace, str(workspace.root / rel), ref_a, ref_b)
-        notebook_json(rel, a.data)  # 422 for what is not JSON
-        diff = diff_json(a, b)
+        diff = diff_json(a, b)  # 422 for a side that is not a valid notebook
         # the base as nbdime diffed it (nbformat's reading: multi-line strings joined), the
         # shape nbdime's web components patch; the file's own lists of lines would not match
         base = nbformat.reads(a.data.decode("utf-8"), as_version=4)
