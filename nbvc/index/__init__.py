@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from .rows import HeadRow, NameRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
 
 JOURNAL = "journal"
+#: the schema version that brought the journal (an index older than it had none)
+JOURNAL_SINCE = 6
 #: what the journal keeps of a local save: all it takes to record it again
 JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
                   "parent_uid", "merge_parent_uid", "message", "origin")
@@ -198,14 +200,22 @@ class Index:
             return 0
         import json
 
-        found = 0
+        entries = []
         for line in lines:
             try:
                 entry = json.loads(line)
             except ValueError:  # the torn last line of a write cut short
                 continue
-            if not isinstance(entry, dict) or self.conn.execute(
-                    "SELECT 1 FROM saves WHERE uid=?", [entry.get("uid")]).fetchone():
+            if isinstance(entry, dict):
+                entries.append(entry)
+        forgotten = {e["forget"] for e in entries if isinstance(e.get("forget"), str)}
+        for uid in forgotten:  # pruned from the bucket: gone from the history too
+            self.conn.execute("DELETE FROM saves WHERE uid=? AND version_id IS NOT NULL", [uid])
+        found = 0
+        for entry in entries:
+            if (not isinstance(entry.get("uid"), str) or entry["uid"] in forgotten
+                    or self.conn.execute("SELECT 1 FROM saves WHERE uid=?",
+                                         [entry["uid"]]).fetchone()):
                 continue
             row = {name: entry.get(name) for name in JOURNAL_FIELDS}
             newest = self.conn.execute("SELECT max(saved_at) FROM saves WHERE path=?",
@@ -263,6 +273,9 @@ class Index:
             for number in range(current, SCHEMA_VERSION):
                 for statement in statements(MIGRATIONS[number]):
                     self.conn.execute(statement)
+            if 0 < current < JOURNAL_SINCE:  # unpushed saves made before the journal
+                self._journal(self.rows("SELECT * FROM saves WHERE version_id IS NULL "
+                                        "AND kind IN ('save', 'shelved') ORDER BY id"))
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -311,18 +324,30 @@ class Index:
 
     def _journal(self, rows: list[dict[str, Any]]) -> None:
         """Append local saves to the journal, inside the transaction recording them."""
-        if not rows:
+        self._append_journal([{name: row.get(name) for name in JOURNAL_FIELDS} for row in rows])
+
+    def _append_journal(self, entries: list[dict[str, Any]]) -> None:
+        """Append entries, one JSON line each, inside the caller's transaction. A last
+        line torn by an earlier write cut short is ended first (so it cannot swallow
+        these); a write that fails is taken back."""
+        if not entries:
             return
         import orjson
 
-        data = b"".join(orjson.dumps({name: row.get(name) for name in JOURNAL_FIELDS}) + b"\n"
-                        for row in rows)
-        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        data = b"".join(orjson.dumps(entry) + b"\n" for entry in entries)
+        fd = os.open(self.journal, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            end = os.lseek(fd, 0, os.SEEK_CUR)
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            except OSError:
+                os.ftruncate(fd, size)
+                raise
+            end = os.lseek(fd, 0, os.SEEK_END)
         finally:
             os.close(fd)
         self.conn.execute("UPDATE journal SET size=?", [end])
@@ -812,11 +837,17 @@ class Index:
                 "p.published_key AND later.id > p.id AND later.state='unpublished')"))
 
     def forget_pruned(self, ids: list[int]) -> None:
-        """Versions deleted from the bucket for good (``nbvc prune``) leave the history."""
+        """Versions deleted from the bucket for good (``nbvc prune``) leave the history,
+        and the journal says so: a rebuild never brings them back."""
         with self.transaction():
+            gone = []
             for row_id in ids:
-                self.conn.execute("DELETE FROM saves WHERE id=? AND version_id IS NOT NULL",
-                                  [row_id])
+                found = self.conn.execute("SELECT uid FROM saves WHERE id=? AND version_id IS NOT "
+                                          "NULL", [row_id]).fetchone()
+                if found is not None:
+                    gone.append({"forget": found[0]})
+                    self.conn.execute("DELETE FROM saves WHERE id=?", [row_id])
+            self._append_journal(gone)
 
     def version_names(self) -> dict[tuple[str, str], list[str]]:
         """The names of each named version, by (key, VersionId), each list sorted."""

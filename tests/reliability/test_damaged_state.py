@@ -187,3 +187,51 @@ def test_an_unpushed_save_whose_object_is_lost_is_recovered_from_the_working_fil
     assert checks["versions"]["status"] == "ok"
     assert ws.objects.has(saved.version["sha256"])
     assert sync.push(ws).ok
+
+
+def test_pruned_versions_stay_gone_when_the_index_is_rebuilt(tmp_path: Path, moto_server) -> None:
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)  # 3 versions of each notebook
+    assert nbvc(ws.root, "prune", "n0.ipynb", "--keep-last", "1", "--yes").returncode == 0
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert checks["journal"]["status"] == "ok", checks["journal"]
+    assert len(Workspace(ws.root).log(str(ws.root / "n0.ipynb"))) == 1
+
+
+def test_a_torn_journal_line_does_not_swallow_the_next_save(tmp_path: Path, moto_server) -> None:
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)
+    with open(ws.nbvc_dir / "journal", "ab") as journal:
+        journal.write(b'{"uid": "cut-sho')  # a write that ran out of disk
+    for n in range(2):
+        write_notebook(ws.root / "n1.ipynb", f"after the tear {n}")
+        assert nbvc(ws.root, "save", "n1.ipynb").returncode == 0
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert checks["journal"]["detail"] == "2 save(s) recorded again from the save journal"
+
+
+def test_unpushed_saves_from_before_the_journal_are_journaled_on_upgrade(tmp_path: Path,
+                                                                        moto_server) -> None:
+    import sqlite3
+
+    ws, _ = pushed_workspace(tmp_path, moto_server.url)
+    write_notebook(ws.root / "n2.ipynb", "saved by an nbvc without a journal")
+    assert nbvc(ws.root, "save", "n2.ipynb").returncode == 0
+    with sqlite3.connect(ws.nbvc_dir / "index.db") as db:  # back to schema 5
+        for statement in ("DROP TABLE journal", "DROP TABLE names",
+                          "ALTER TABLE saves DROP COLUMN unverified",
+                          "ALTER TABLE saves DROP COLUMN origin",
+                          "ALTER TABLE stat_cache DROP COLUMN racy", "PRAGMA user_version=5"):
+            db.execute(statement)
+    (ws.nbvc_dir / "journal").unlink()
+    assert nbvc(ws.root, "log", "n2.ipynb").returncode == 0  # opened: migrated
+    for path in ws.nbvc_dir.glob("index.db*"):
+        path.unlink()
+    repaired = nbvc(ws.root, "doctor", "--repair", "--json")
+    checks = {c["name"]: c for c in json.loads(repaired.stdout)}
+    assert checks["journal"]["detail"] == "1 save(s) recorded again from the save journal"
+    assert nbvc(ws.root, "push").stdout.startswith("1 uploaded")
