@@ -49,3 +49,8 @@ def test_each_verb_raises_what_the_command_exits_with(tmp_path: Path) -> None:
     with pytest.raises(nbvc.NbvcError) as outside:
         ws.publish("/etc/passwd")
     assert outside.value.exit_code == 2
+
+
+def test_a_workspace_is_opened_or_made_from_a_string_path_too(tmp_path: Path) -> None:
+    made, created = nbvc.Workspace.init(str(tmp_path), {"user": "ana"})
+    assert created and nbvc.Workspace(str(tmp_path)).root == made.root == tmp_path.resolve()

@@ -245,6 +245,10 @@ def test_init_with_an_s3_remote_and_doctor_against_the_real_server(
         "config": "ok", "index": "ok", "local objects": "ok", "credentials": "ok",
         "remote": "ok", "index vs bucket": "ok", "versioning": "ok", "conditional writes": "ok",
     }
+    from .conftest import s3_client
+
+    listing = s3_client(moto_server.url).list_object_versions(Bucket=bucket_url[5:])
+    assert not listing.get("Versions") and not listing.get("DeleteMarkers")  # the probe left nothing
 
 
 def test_doctor_explains_disabled_versioning(tmp_path: Path, moto_server) -> None:

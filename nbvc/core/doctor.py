@@ -94,7 +94,9 @@ def _conditional_writes(workspace: Workspace) -> Check:
             honoured = False
         except PreconditionFailed:
             honoured = True
-        store.delete(key)
+        for version in store.list_versions(key):  # gone for good: no version, no marker left
+            if version.key == key:
+                store.delete_version(key, version.version_id)
     except NbvcError as exc:
         return Check("conditional writes", "warn", f"could not probe: {exc.message}")
     if honoured == workspace.settings.conditional_writes:

@@ -76,10 +76,10 @@ def _place(settings: config.Settings) -> tuple[str, str]:
 class Workspace:
     """A directory tree of notebooks with ``.nbvc/`` at its root."""
 
-    def __init__(self, root: Path, overrides: dict[str, Any] | None = None, *,
+    def __init__(self, root: str | os.PathLike[str], overrides: dict[str, Any] | None = None, *,
                  given_by: str = config.COMMAND_LINE) -> None:
         """``given_by``: who gave ``overrides`` (errors about them say so)."""
-        self.root = root.resolve()
+        self.root = Path(root).resolve()
         self.nbvc_dir = self.root / NBVC_DIR
         if not (self.nbvc_dir / config.CONFIG_FILE).exists():
             raise WorkspaceError(
@@ -99,14 +99,14 @@ class Workspace:
         return cls(Path(find_root(str(start) if start else None)), overrides)
 
     @classmethod
-    def init(cls, root: Path, overrides: dict[str, Any] | None = None, *,
+    def init(cls, root: str | os.PathLike[str], overrides: dict[str, Any] | None = None, *,
              check_remote: bool = True, given_by: str = config.COMMAND_LINE) -> tuple[Workspace, bool]:
         """Create ``.nbvc/`` (or update its settings); returns (workspace, created).
 
         ``check_remote`` asks an S3 bucket about its versioning now; off where no
         network call may block (the Jupyter hook), push asks when it first uploads.
         """
-        root = root.resolve()
+        root = Path(root).resolve()
         nbvc_dir = root / NBVC_DIR
         created = not (nbvc_dir / config.CONFIG_FILE).exists()
         given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
