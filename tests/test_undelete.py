@@ -154,6 +154,18 @@ def test_a_push_that_fails_leaves_the_undelete_saved_here(ws: Workspace, monkeyp
     assert not bucket_latest(ws, "a.ipynb")["marker"]
 
 
+def test_an_undelete_while_another_push_runs_is_saved_here_and_exits_6(ws: Workspace) -> None:
+    two_versions(ws)
+    delete_elsewhere(ws, "a.ipynb")
+    with sync.workspace_lock(ws, "push"):  # another push holds the workspace
+        answer = run_nbvc("undelete", "a.ipynb", "--json", cwd=ws.root,
+                          env={"NBVC_LOCK_TIMEOUT": "0"})
+    assert answer.returncode == 6, answer.stderr
+    result = json.loads(answer.stdout)
+    assert (result["status"], result["push_status"]) == ("pending", "busy")
+    assert sync.push(ws).count("uploaded") == 1
+
+
 def test_not_deleted_and_unknown_notebooks_are_refused(ws: Workspace) -> None:
     two_versions(ws)
     answer = run_nbvc("undelete", "a.ipynb", cwd=ws.root)

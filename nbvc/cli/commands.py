@@ -869,7 +869,7 @@ def undelete(
         err.print(f"[yellow]restored here, not pushed[/]: {result['path']}: {result['detail']}",
                   soft_wrap=True)
     if result["status"] != "undeleted":
-        raise typer.Exit(4 if result["push_status"] == "conflict" else 5)
+        raise typer.Exit({"conflict": 4, "busy": 6}.get(result["push_status"], 5))
 
 
 # -- jupyter ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..digest import digest_bytes
-from ..errors import ConflictError, NbvcError, NotFound, UsageError
+from ..errors import ConflictError, NbvcError, NotFound, UsageError, WorkspaceError
 from ..notebook import SUFFIX, digest_file
 from .records import version_record
 from .refs import resolve_ref
@@ -120,14 +120,14 @@ def undelete(workspace: Workspace, user_path: str, ref: str | None = None, *,
     index.forget_head(rel)  # the key's latest is a marker: pushed as a new key's first version
     from_what = target["version_id"] or target["sha256"][:8]
     saved = workspace.record_digest(rel, digest, f"undeleted from {from_what}", force=True,
-                                    stat=dest.stat())
+                                    stat=dest.stat(), origin="restore")
     try:
         report = push(workspace, [str(dest)], save_first=False, wait=wait)
         outcome = next((o for o in report.outcomes if o.path == rel and o.sha256 == digest.sha256),
                        None)
         status, detail = (outcome.status, outcome.detail) if outcome else ("failed", "not pushed")
     except NbvcError as exc:  # the bucket is down, another push holds the lock: the save waits
-        status, detail = "failed", exc.message
+        status, detail = ("busy" if isinstance(exc, WorkspaceError) else "failed"), exc.message
     row = index.by_uid(saved.version["uid"]) or saved.version
     pushed = status in ("uploaded", "adopted")
     return {
