@@ -58,3 +58,72 @@ def test_papermill_runs_the_pinned_published_version(tmp_path: Path, moto_server
                                               "NBVC_ENDPOINT_URL": moto_server.url})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "version two" in printed(tmp_path / "latest.ipynb")
+
+
+def run_papermill_with(source: str, out: str, cwd: Path, *args: str):  # noqa: ANN201
+    return subprocess.run(
+        [sys.executable, "-m", "papermill", source, out, "-k", "python3", "--no-progress-bar", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_a_run_written_to_nbvc_is_one_version_with_its_lineage(tmp_path: Path, moto_server,
+                                                               bucket_url: str) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    ws, _ = Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
+                                  "user": "kylek"})
+    nb = write_notebook(root / "job.ipynb", "print('step', 1)")
+    nbformat_nb = json.loads(nb.read_text())
+    nbformat_nb["cells"][0]["metadata"]["tags"] = ["parameters"]
+    nbformat_nb["cells"].extend(json.loads(nb.read_text())["cells"] * 2)
+    for n, cell in enumerate(nbformat_nb["cells"]):
+        cell["id"] = f"c{n}"
+    nbformat_nb["metadata"]["kernelspec"] = {"name": "python3", "language": "python",
+                                             "display_name": "Python 3"}
+    nbformat_nb["metadata"]["language_info"] = {"name": "python"}
+    nb.write_text(json.dumps(nbformat_nb))
+    sync.push(ws)
+    source = pub.publish(ws, str(nb))
+    pinned = f"nbvc://published/kylek/job.ipynb@{source['published_version_id']}"
+    out = "nbvc://workspace/kylek/runs/job-out.ipynb"
+    result = run_papermill_with(pinned, out, root, "-p", "region", "eu")
+    assert result.returncode == 0, result.stderr[-2000:]
+    key = "workspace/kylek/runs/job-out.ipynb"
+    [version] = [v for v in ws.store.list_versions(key) if v.key == key]  # one run, one version
+    meta = sync.read_metadata(ws.store.head(key, version.version_id).metadata)
+    assert meta["origin"] == "run" and meta["run-failed"] == "false"
+    assert (meta["run-input"], meta["run-input-version"]) == (
+        "published/kylek/job.ipynb", source["published_version_id"])
+    assert json.loads(meta["run-parameters"]) == {"region": "eu"}
+    assert meta["run-started"] and meta["run-ended"] >= meta["run-started"]
+    assert sync.fetch(ws).learned >= 1
+    runs = json.loads(subprocess.run([sys.executable, "-m", "nbvc", "log", "--kind", "run", "--json"],
+                                     cwd=root, capture_output=True, text=True, check=True).stdout)
+    assert [(r["path"], r["kind"], r["version_id"]) for r in runs] == [
+        ("runs/job-out.ipynb", "run", version.version_id)]
+
+
+def test_a_failed_run_is_one_version_marked_failed(tmp_path: Path, moto_server,
+                                                  bucket_url: str) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    ws, _ = Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
+                                  "user": "kylek"})
+    write_notebook(root / "bad.ipynb", "raise ValueError('broken input')")
+    out = "nbvc://workspace/kylek/runs/bad-out.ipynb"
+    result = run_papermill_with(str(root / "bad.ipynb"), out, root)
+    assert result.returncode != 0
+    key = "workspace/kylek/runs/bad-out.ipynb"
+    [version] = [v for v in ws.store.list_versions(key) if v.key == key]
+    assert sync.read_metadata(ws.store.head(key, version.version_id).metadata)["run-failed"] == "true"
+
+
+def test_handler_errors_are_one_line_with_nbvcs_exit_code(tmp_path: Path, moto_server,
+                                                          bucket_url: str) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url, "user": "kylek"})
+    result = run_papermill_with("nbvc://published/kylek/nosuch.ipynb", str(tmp_path / "o.ipynb"), root)
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: nbvc: ")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 UNKNOWN = ""
 #: what a version's ``origin`` may say (see :data:`nbvc.index.KINDS`); anything else
 #: another tool wrote there is ignored
-ORIGINS = ("checkpoint", "restore", "rename")
+ORIGINS = ("checkpoint", "restore", "rename", "run")
 
 
 def save_metadata(row: SaveRow) -> dict[str, str]:

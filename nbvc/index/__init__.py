@@ -45,9 +45,10 @@ JOURNAL_SINCE = 6
 JOURNAL_FIELDS = ("uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host",
                   "parent_uid", "merge_parent_uid", "message", "origin")
 #: what made a version, as ``nbvc log`` shows it: save, checkpoint, restore, merge,
-#: rename, delete (a delete marker) or shelved (kept, never pushed); the SQL and the
+#: rename, run (a papermill run's output), delete (a delete marker) or shelved (kept,
+#: never pushed); the SQL and the
 #: Python of one rule, side by side
-KINDS = ("save", "checkpoint", "restore", "merge", "rename", "delete", "shelved")
+KINDS = ("save", "checkpoint", "restore", "merge", "rename", "run", "delete", "shelved")
 KIND_SQL = ("CASE WHEN kind != 'save' THEN kind WHEN merge_parent_uid IS NOT NULL THEN 'merge' "
             "ELSE coalesce(origin, 'save') END")
 
