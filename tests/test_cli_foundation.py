@@ -244,6 +244,7 @@ def test_init_with_an_s3_remote_and_doctor_against_the_real_server(
     assert {c["name"]: c["status"] for c in checks} == {
         "config": "ok", "index": "ok", "local objects": "ok", "credentials": "ok",
         "remote": "ok", "index vs bucket": "ok", "versioning": "ok", "conditional writes": "ok",
+        "retention": "ok",
     }
     from .conftest import s3_client
 

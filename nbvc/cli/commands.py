@@ -650,6 +650,62 @@ def prune(
     out.print(f"{deleted} version(s) deleted, {planned.kept} kept")
 
 
+retention_app = typer.Typer(help="S3 lifecycle rules that expire old versions, sparing pins.",
+                            no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("set")
+def retention_set(
+    noncurrent_days: Annotated[int, typer.Option(
+        "--noncurrent-days", min=1, help="Expire a version this many days after a newer one.")] = ...,  # type: ignore[assignment]
+    keep_newer: Annotated[int | None, typer.Option(
+        "--keep-newer", min=1, help="But keep this many newer noncurrent versions.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write nbvc's lifecycle rule for this workspace's prefix: noncurrent versions
+    expire, never a named version or a published one's source, never the published
+    prefix. Other rules in the bucket stay as they are.
+
+    [b]Example[/b]: nbvc retention set --noncurrent-days 90 --keep-newer 20
+    """
+    from ..core.retention import set_retention
+
+    rule = set_retention(workspace(), noncurrent_days, keep_newer)
+    if as_json:
+        emit_json(rule)
+        return
+    kept = f", keeping the {keep_newer} newest noncurrent" if keep_newer else ""
+    out.print(f"retention set: versions under {rule['Filter']['And']['Prefix']} expire "
+              f"{noncurrent_days} day(s) after a newer one{kept}; named and published "
+              f"versions are spared (rule {rule['ID']!r})", soft_wrap=True, highlight=False)
+
+
+@retention_app.command("show")
+def retention_show(as_json: JsonOpt = False) -> None:
+    """The bucket's lifecycle rules that reach this workspace or its published prefix,
+    and whether any could expire a named or published version.
+
+    [b]Example[/b]: nbvc retention show --json
+    """
+    from ..core.retention import rules_here
+
+    rules = rules_here(workspace())
+    if as_json:
+        emit_json(rules)
+        return
+    if not rules:
+        out.print("no lifecycle rule reaches this workspace: every version stays until pruned")
+        return
+    for rule in rules:
+        expiry = rule.get("NoncurrentVersionExpiration") or rule.get("Expiration") or {}
+        what = ", ".join(f"{k} {v}" for k, v in expiry.items())
+        mark = "nbvc's rule" if rule["nbvc"] else ("could expire named or published versions"
+                                                    if rule["risky"] else "spares them")
+        out.print(f"{rule.get('ID') or '(no id)'}: {rule.get('Status')}; {what or 'no expiry'}; "
+                  f"{mark}", soft_wrap=True, highlight=False)
+
+
 @app.command()
 def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]) -> None:
     """Remove a notebook from the published prefix (its history stays, behind a delete marker).

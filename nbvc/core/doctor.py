@@ -111,6 +111,29 @@ def _conditional_writes(workspace: Workspace) -> Check:
                  "set conditional_writes = false in .nbvc/config.toml (push then HEADs first)")
 
 
+def _retention(workspace: Workspace) -> Check:
+    """Lifecycle rules that could expire a named or published version (see
+    :mod:`nbvc.core.retention`)."""
+    from .retention import rules_here
+
+    try:
+        rules = rules_here(workspace)
+    except NbvcError as exc:
+        return Check("retention", "warn", f"could not read the lifecycle rules: {exc.message}")
+    risky = [r.get("ID") or "(no id)" for r in rules if r["risky"]]
+    if risky:
+        return Check("retention", "warn",
+                     f"lifecycle rule(s) {', '.join(map(repr, risky))} could expire named or "
+                     "published versions", "scope them away from the workspace and published "
+                     "prefixes, or use 'nbvc retention set' (it spares them)")
+    own = [r for r in rules if r["nbvc"]]
+    if own:
+        days = own[0].get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+        return Check("retention", "ok", f"nbvc's rule expires other versions after {days} day(s) "
+                     "noncurrent; named and published versions are spared")
+    return Check("retention", "ok", "no lifecycle rule expires this workspace's versions")
+
+
 def _remote(workspace: Workspace, index_ok: bool = True) -> list[Check]:
     try:
         store = workspace.store
@@ -124,6 +147,8 @@ def _remote(workspace: Workspace, index_ok: bool = True) -> list[Check]:
     if status == "Enabled":
         checks.append(Check("versioning", "ok", "Enabled"))
         checks.append(_conditional_writes(workspace))
+        if parse_remote(workspace.settings.remote, workspace.nbvc_dir).kind == "s3":
+            checks.append(_retention(workspace))
     else:
         checks.append(Check(
             "versioning", "fail", f"{status}: saves would overwrite each other",

@@ -14,6 +14,7 @@ from ..store import ObjectNotFound, PreconditionFailed
 from .name_records import NAME_RULES, check_name, looks_like_name, parse_record, record_body
 from .publish import pushed_version
 from .records import name_record
+from .retention import pin
 from .workspace import Workspace, utcnow
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def tag(workspace: Workspace, user_path: str, name: str, ref: str | None = None,
         result["previous_version_id"] = previous["version_id"] if previous else None
     body = record_body(fields)
     store = workspace.store
+    pin(workspace, row["key"], row["version_id"])  # out of reach of nbvc's retention rule
     condition: dict[str, Any] = {}
     if store.conditional_writes:
         condition = {"if_match": current.etag} if current is not None else {"if_none_match": True}

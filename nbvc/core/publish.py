@@ -14,6 +14,7 @@ from ..errors import ConflictError, NotFound, UsageError
 from ..store import ObjectNotFound
 from .refs import resolve_ref
 from .remote_versions import iso
+from .retention import pin
 from .sync import push
 from .workspace import Workspace, utcnow
 
@@ -67,6 +68,7 @@ def publish(workspace: Workspace, user_path: str, ref: str | None = None) -> dic
     fields = {"sha256": row["sha256"], "source-key": row["key"],
               "source-version-id": row["version_id"], "published-at": when,
               "published-by": workspace.settings.user}
+    pin(workspace, row["key"], row["version_id"])  # its source stays as long as the copy
     copied = store.copy(row["key"], row["version_id"], target, metadata=metadata.encode(fields))
     workspace.index.insert_publish({
         "path": rel, "sha256": row["sha256"], "source_key": row["key"],

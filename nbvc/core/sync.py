@@ -36,6 +36,7 @@ from .remote_versions import (
     read_metadata,
     save_metadata,
 )
+from .retention import PRUNABLE
 from .workspace import VERSIONING_FACT, SaveResult, Workspace, ensure_versioned, utcnow
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ class Pusher:
                 raise NotFound(f"local copy of {path} {row['sha256'][:8]} is missing")
             condition = self._condition(key, head)
             result = self.store.put(key, body, sha256=row["sha256"], metadata=save_metadata(row),
-                                    **condition)
+                                    tags=PRUNABLE, **condition)
         except PreconditionFailed:
             return self._after_412(row, key, head)
         except ObjectNotFound:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConflictError, NotFound, RemoteError, UsageError
 
@@ -129,8 +130,10 @@ class Store(abc.ABC):
         metadata: dict[str, str] | None = None,
         if_match: str | None = None,
         if_none_match: bool = False,
+        tags: dict[str, str] | None = None,
     ) -> PutResult:
-        """Write a new version. ``sha256`` (hex) of the body travels as a checksum.
+        """Write a new version. ``sha256`` (hex) of the body travels as a checksum;
+        ``tags``: the version's object tags (what lifecycle rules filter on).
 
         ``if_match`` (an ETag) or ``if_none_match`` make the write conditional:
         :class:`PreconditionFailed` if the key moved, :class:`ObjectNotFound` if
@@ -174,6 +177,20 @@ class Store(abc.ABC):
     def delete_version(self, key: str, version_id: str) -> None:
         """Delete one version for good (S3's DeleteObject with a VersionId): no marker,
         the other versions stay; a version already gone is no error."""
+
+    def tag_version(self, key: str, version_id: str, tags: dict[str, str]) -> None:
+        """Set one version's object tags. A store without lifecycle rules keeps every
+        version until it is deleted: there is nothing to mark, so this does nothing."""
+        return None
+
+    def lifecycle_rules(self) -> list[dict[str, Any]]:
+        """The bucket's lifecycle rules, as S3 gives them (none set: [])."""
+        raise UsageError("retention rules need an S3 remote: this workspace's store keeps "
+                         "every version until 'nbvc prune' deletes it")
+
+    def set_lifecycle_rules(self, rules: list[dict[str, Any]]) -> None:
+        """Replace the bucket's lifecycle rules (all of them: S3 has no per-rule call)."""
+        self.lifecycle_rules()  # the same refusal
 
     def presign(self, key: str, version_id: str | None, expires: int) -> str:
         """A URL that GETs exactly this version for ``expires`` seconds."""

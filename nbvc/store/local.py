@@ -173,6 +173,7 @@ class LocalStore(Store):
         metadata: dict[str, str] | None = None,
         if_match: str | None = None,
         if_none_match: bool = False,
+        tags: dict[str, str] | None = None,  # no lifecycle rules here: nothing reads them
     ) -> PutResult:
         blob, etag, size = self._write_blob(body)
         try:

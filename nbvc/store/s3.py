@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import botocore.session
 from botocore.config import Config
@@ -47,7 +48,7 @@ from .base import (
 )
 from .botomodels import cached_loader
 
-NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
+NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "404", "NotFound", "NoSuchLifecycleConfiguration"}
 #: a GET whose body broke off or arrived damaged: botocore retries requests, but a
 #: body is read after the call returned, so nbvc retries these itself
 BROKEN_BODY = (IncompleteReadError, ResponseStreamingError, ReadTimeoutError,
@@ -173,6 +174,7 @@ class S3Store(Store):
         metadata: dict[str, str] | None = None,
         if_match: str | None = None,
         if_none_match: bool = False,
+        tags: dict[str, str] | None = None,
     ) -> PutResult:
         args: dict[str, Any] = {
             "Bucket": self.bucket,
@@ -181,6 +183,8 @@ class S3Store(Store):
             "ChecksumAlgorithm": "SHA256",
             "ChecksumSHA256": base64.b64encode(bytes.fromhex(sha256)).decode(),
         }
+        if tags:
+            args["Tagging"] = urlencode(tags)
         if if_match is not None:
             args["IfMatch"] = f'"{if_match}"'
         if if_none_match:
@@ -291,6 +295,28 @@ class S3Store(Store):
         with self._errors(f"delete of {self.display_url(key)}"):
             answer = self.client.delete_object(Bucket=self.bucket, Key=key)
         return answer.get("VersionId") or NULL_VERSION
+
+    def tag_version(self, key: str, version_id: str, tags: dict[str, str]) -> None:
+        with self._errors(f"tagging of {self.display_url(key)} version {version_id}"):
+            self.client.put_object_tagging(
+                Bucket=self.bucket, Key=key, VersionId=version_id,
+                Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+    def lifecycle_rules(self) -> list[dict[str, Any]]:
+        try:
+            with self._errors(f"lifecycle rules of {self.display_url()}"):
+                answer = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+        except ObjectNotFound:  # NoSuchLifecycleConfiguration: none set
+            return []
+        return list(answer.get("Rules", []))
+
+    def set_lifecycle_rules(self, rules: list[dict[str, Any]]) -> None:
+        with self._errors(f"lifecycle rules of {self.display_url()}"):
+            if rules:
+                self.client.put_bucket_lifecycle_configuration(
+                    Bucket=self.bucket, LifecycleConfiguration={"Rules": rules})
+            else:
+                self.client.delete_bucket_lifecycle(Bucket=self.bucket)
 
     def delete_version(self, key: str, version_id: str) -> None:
         with self._errors(f"delete of {self.display_url(key)} version {version_id}"):
