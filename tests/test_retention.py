@@ -91,3 +91,28 @@ def test_the_embedded_store_has_no_retention_rules(tmp_path: Path) -> None:
     assert run_nbvc("init", cwd=tmp_path).returncode == 0
     refused = run_nbvc("retention", "set", "--noncurrent-days", "30", cwd=tmp_path)
     assert refused.returncode == 2 and refused.stderr.startswith("error: retention rules need an S3")
+
+
+def test_credentials_that_may_not_tag_still_push_and_publish(ws: Workspace, monkeypatch) -> None:
+    """A policy with s3:PutObject but not the tagging actions: versions go up untagged
+    (the rule spares them), and a publish says its source could not be marked kept."""
+    from botocore.exceptions import ClientError
+
+    store = ws.store
+    put_object = store.client.put_object
+
+    def no_tagging(**args):  # noqa: ANN003, ANN202
+        if "Tagging" in args:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "tagging"},
+                               "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObject")
+        return put_object(**args)
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "tagging"},
+                           "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObjectTagging")
+
+    monkeypatch.setattr(store.client, "put_object", no_tagging)
+    monkeypatch.setattr(store.client, "put_object_tagging", refuse)
+    newest, *_ = three_versions(ws)
+    assert tags(ws, newest) == {}  # untagged: nbvc's rule never matches it
+    assert pub.publish(ws, str(ws.root / "a.ipynb"))["pinned"] is False

@@ -591,6 +591,7 @@ def publish(
     out.print(f"{verb} {result['path']} {result['sha256'][:8]} "
               f"(source version {result['source_version_id']})")
     out.print(f"{result['published_url']}  version {result['published_version_id']}")
+    unpinned_warning(result)
 
 
 @app.command()
@@ -648,6 +649,14 @@ def prune(
         out.print(f"deleted {r['path']} {r['short'] or '-'} {r['version_id']}", soft_wrap=True,
                   highlight=False)
     out.print(f"{deleted} version(s) deleted, {planned.kept} kept")
+
+
+def unpinned_warning(result: dict[str, Any]) -> None:
+    """The bucket refused to tag a named or published version as kept: say what it means."""
+    if result.get("pinned") is False:
+        err.print("[yellow]warning:[/] the bucket refused to tag this version as kept "
+                  "(s3:PutObjectVersionTagging); a retention rule from 'nbvc retention set' "
+                  "could expire it", soft_wrap=True)
 
 
 retention_app = typer.Typer(help="S3 lifecycle rules that expire old versions, sparing pins.",
@@ -807,6 +816,7 @@ def tag(
         out.print(f"deleted name {result['name']} of {result['path']}{was}", soft_wrap=True)
         return
     result = names.tag(workspace(), path, name, version, force=force)
+    unpinned_warning(result)
     if as_json:
         emit_json(result)
         return

@@ -72,7 +72,7 @@ def tag(workspace: Workspace, user_path: str, name: str, ref: str | None = None,
         result["previous_version_id"] = previous["version_id"] if previous else None
     body = record_body(fields)
     store = workspace.store
-    pin(workspace, row["key"], row["version_id"])  # out of reach of nbvc's retention rule
+    result["pinned"] = pin(workspace, row["key"], row["version_id"])  # spared by retention
     condition: dict[str, Any] = {}
     if store.conditional_writes:
         condition = {"if_match": current.etag} if current is not None else {"if_none_match": True}

@@ -68,7 +68,7 @@ def publish(workspace: Workspace, user_path: str, ref: str | None = None) -> dic
     fields = {"sha256": row["sha256"], "source-key": row["key"],
               "source-version-id": row["version_id"], "published-at": when,
               "published-by": workspace.settings.user}
-    pin(workspace, row["key"], row["version_id"])  # its source stays as long as the copy
+    pinned = pin(workspace, row["key"], row["version_id"])  # spared by retention
     copied = store.copy(row["key"], row["version_id"], target, metadata=metadata.encode(fields))
     workspace.index.insert_publish({
         "path": rel, "sha256": row["sha256"], "source_key": row["key"],
@@ -76,7 +76,8 @@ def publish(workspace: Workspace, user_path: str, ref: str | None = None) -> dic
         "published_version_id": copied.version_id, "published_at": when,
         "author": workspace.settings.user, "state": "published",
     })
-    return {**result, "status": "published", "published_version_id": copied.version_id}
+    return {**result, "status": "published", "published_version_id": copied.version_id,
+            "pinned": pinned}
 
 
 def unpublish(workspace: Workspace, user_path: str) -> dict[str, Any]:

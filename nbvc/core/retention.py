@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import RemoteError
 from .workspace import Workspace
 
 EXPIRABLE = "nbvc-expirable"
@@ -27,9 +28,15 @@ def rule_id(workspace: Workspace) -> str:
     return f"nbvc {workspace.settings.workspace_prefix}/"
 
 
-def pin(workspace: Workspace, key: str, version_id: str) -> None:
-    """Keep one version out of nbvc's rule (a named version, a published one's source)."""
-    workspace.store.tag_version(key, version_id, PINNED)
+def pin(workspace: Workspace, key: str, version_id: str) -> bool:
+    """Keep one version out of nbvc's rule (a named version, a published one's source);
+    False when the bucket refused (no ``s3:PutObjectVersionTagging``): the caller says
+    so, and goes on (naming or publishing does not depend on it)."""
+    try:
+        workspace.store.tag_version(key, version_id, PINNED)
+    except RemoteError:
+        return False
+    return True
 
 
 def set_retention(workspace: Workspace, noncurrent_days: int,

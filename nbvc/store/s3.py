@@ -113,6 +113,8 @@ class S3Store(Store):
         self.bucket = bucket
         self.client = client
         self.attempts = attempts
+        #: the credentials may put objects but not tag them (found on the first refusal)
+        self.untaggable = False
 
     @contextlib.contextmanager
     def _errors(self, what: str) -> Iterator[None]:
@@ -183,19 +185,30 @@ class S3Store(Store):
             "ChecksumAlgorithm": "SHA256",
             "ChecksumSHA256": base64.b64encode(bytes.fromhex(sha256)).decode(),
         }
-        if tags:
+        if tags and not self.untaggable:
             args["Tagging"] = urlencode(tags)
         if if_match is not None:
             args["IfMatch"] = f'"{if_match}"'
         if if_none_match:
             args["IfNoneMatch"] = "*"
+        try:
+            answer = self._put(key, body, args)
+        except RemoteError as exc:
+            if "Tagging" not in args or "access denied" not in exc.message:
+                raise
+            # a policy that grants PutObject but not PutObjectTagging: the version goes up
+            # untagged, which nbvc's retention rule never expires (see core/retention.py)
+            self.untaggable = True
+            del args["Tagging"]
+            answer = self._put(key, body, args)
+        return PutResult(key, answer.get("VersionId") or NULL_VERSION, answer["ETag"].strip('"'))
+
+    def _put(self, key: str, body: Body, args: dict[str, Any]) -> dict[str, Any]:
         with self._errors(f"upload of {self.display_url(key)}"):
             if isinstance(body, bytes):
-                answer = self.client.put_object(Body=body, **args)
-            else:
-                with open(body, "rb") as handle:
-                    answer = self.client.put_object(Body=handle, **args)
-        return PutResult(key, answer.get("VersionId") or NULL_VERSION, answer["ETag"].strip('"'))
+                return self.client.put_object(Body=body, **args)
+            with open(body, "rb") as handle:
+                return self.client.put_object(Body=handle, **args)
 
     def _get_args(self, key: str, version_id: str | None) -> dict[str, Any]:
         args: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
