@@ -240,11 +240,16 @@ def test_status_bar_shows_a_conflict_until_it_is_resolved(lab, page) -> None:  #
     toast = page.locator(".Toastify__toast").filter(has_text="upload conflict on c.ipynb")
     expect(toast).to_be_visible(timeout=TIMEOUT_MS)
     expect(toast.get_by_role("button", name="History")).to_be_visible()
+    toast.get_by_role("button", name="History").click()  # the panel: the waiting save says so
+    expect(history_rows(page).first.locator(".nbvc-HistoryPanel-state")).to_have_text(
+        "conflict", timeout=TIMEOUT_MS)
 
     answer = jupyter.api("POST", "/api/nbvc/resolve/c.ipynb", json={"keep": "mine"})
     assert answer.status_code == 200, answer.text
     expect(status).to_have_text("nbvc: all pushed", timeout=TIMEOUT_MS)
     expect(toast).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(history_rows(page).first.locator(".nbvc-HistoryPanel-state")).to_have_text(
+        "pushed", timeout=TIMEOUT_MS)
 
 
 def test_notebook_7_has_the_history_panel_too(moto_server, tmp_path: Path, page) -> None:  # noqa: ANN001

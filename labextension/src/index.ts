@@ -131,7 +131,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     // polls and notifies even without a status bar to show it in (Notebook 7's notebook page)
     const status = new SyncStatus(() => void app.commands.execute(COMMAND));
-    status.changed.connect(() => {
+    status.changed.connect((_, state) => {
+      panel.conflicts = new Set(
+        (state?.notebooks ?? []).filter(n => n.state === 'conflict').map(n => n.path)
+      );
       if (panel.isVisible) {
         void panel.refresh();
       }

@@ -25,12 +25,16 @@ function when(iso: string): string {
   return isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-/** What a version's state column says: pending (not pushed yet), pushed, or published. */
-export function stateOf(v: IVersion): string {
+/** What a version's state column says: pending (not pushed yet), conflict (not pushed,
+ * and its notebook's upload is in conflict), pushed, or published. */
+export function stateOf(v: IVersion, inConflict = false): string {
   if (v.published && v.published.length > 0) {
     return 'published';
   }
-  return v.pushed ? 'pushed' : 'pending';
+  if (v.pushed) {
+    return 'pushed';
+  }
+  return inConflict ? 'conflict' : 'pending';
 }
 
 /** The nbvc:// URL a scheduler or papermill takes for one exact published version. */
@@ -103,6 +107,9 @@ export class HistoryPanel extends Widget {
     }
   }
 
+  /** The notebooks whose uploads are in conflict (from the sync status). */
+  conflicts: Set<string> = new Set();
+
   get path(): string | null {
     return this._notebook ? this._notebook.context.localPath : null;
   }
@@ -166,7 +173,7 @@ export class HistoryPanel extends Widget {
         ['time', when(v.saved_at)],
         ['author', v.author],
         ['kind', v.kind],
-        ['state', stateOf(v)],
+        ['state', stateOf(v, this.conflicts.has(v.path))],
         ['names', (v.names ?? []).join(', ')],
         ['message', v.message ?? '']
       ];

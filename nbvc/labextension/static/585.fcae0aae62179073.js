@@ -531,6 +531,10 @@ Output mimetype selection:
 .nbvc-state-pending {
   background: var(--jp-warn-color3);
 }
+.nbvc-state-conflict {
+  background: var(--jp-error-color2);
+  color: white;
+}
 .nbvc-state-pushed {
   background: var(--jp-success-color3);
 }
