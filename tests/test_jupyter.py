@@ -318,18 +318,18 @@ def test_show_diff_and_restore_errors_are_json_with_their_status(
 
 def test_tag_endpoint_names_a_version_and_the_log_shows_it(lab) -> None:
     jupyter, _ = lab
-    jupyter.save("named.ipynb", notebook("first"))
-    jupyter.save("named.ipynb", notebook("second"))
-    answer = jupyter.api("POST", "/api/nbvc/tag/named.ipynb", json={"name": "draft", "version": "~1"})
+    jupyter.save("tagged-here.ipynb", notebook("first"))
+    jupyter.save("tagged-here.ipynb", notebook("second"))
+    answer = jupyter.api("POST", "/api/nbvc/tag/tagged-here.ipynb", json={"name": "draft", "version": "~1"})
     assert answer.status_code == 200, answer.text
-    versions_ = jupyter.api("GET", "/api/nbvc/log/named.ipynb").json()["versions"]
+    versions_ = jupyter.api("GET", "/api/nbvc/log/tagged-here.ipynb").json()["versions"]
     assert [v["names"] for v in versions_] == [[], ["draft"]]
-    again = jupyter.api("POST", "/api/nbvc/tag/named.ipynb", json={"name": "draft"})
+    again = jupyter.api("POST", "/api/nbvc/tag/tagged-here.ipynb", json={"name": "draft"})
     assert again.status_code == 400 and "already" in again.json()["message"]
-    moved = jupyter.api("POST", "/api/nbvc/tag/named.ipynb", json={"name": "draft", "force": True})
+    moved = jupyter.api("POST", "/api/nbvc/tag/tagged-here.ipynb", json={"name": "draft", "force": True})
     assert moved.status_code == 200, moved.text
     for payload in ({}, {"name": "no spaces allowed"}, {"name": "ok", "force": "yes"}):
-        assert jupyter.api("POST", "/api/nbvc/tag/named.ipynb", json=payload).status_code == 400
+        assert jupyter.api("POST", "/api/nbvc/tag/tagged-here.ipynb", json=payload).status_code == 400
 
 
 def test_save_and_create_checkpoint_marks_the_version_a_checkpoint(lab) -> None:
