@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -176,3 +177,21 @@ def run_nbvc(*args: str, cwd: Path, env: dict[str, str] | None = None,
     if check and result.returncode != 0:
         raise AssertionError(f"nbvc {' '.join(args)} failed: {result.stderr}")
     return result
+
+
+#: the stores a test runs on with :func:`workspace_on`
+STORES = ["embedded", "moto-server"]
+
+
+def workspace_on(request: pytest.FixtureRequest, tmp_path: Path, workspace_class: Any = None) -> Any:
+    """A workspace of user kylek on the store ``request.param`` names (one of
+    :data:`STORES`): the embedded store, or a bucket on the real S3 server."""
+    from nbvc.core.workspace import Workspace
+
+    overrides = {"user": "kylek"}
+    if request.param == "moto-server":
+        server = request.getfixturevalue("moto_server")
+        overrides.update(remote=request.getfixturevalue("bucket_url"), endpoint_url=server.url)
+    root = tmp_path / "ws"
+    root.mkdir()
+    return (workspace_class or Workspace).init(root, overrides)[0]

@@ -17,20 +17,14 @@ from nbvc.digest import digest_bytes
 from nbvc.errors import ConflictError, NotFound, UsageError
 from nbvc.papermill import NbvcHandler
 
-from .conftest import run_nbvc, write_notebook
+from .conftest import STORES, run_nbvc, workspace_on, write_notebook
 
 Workspace = nbvc.Workspace
 
 
-@pytest.fixture(params=["embedded", "moto-server"])
+@pytest.fixture(params=STORES)
 def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
-    overrides = {"user": "kylek"}
-    if request.param == "moto-server":
-        server = request.getfixturevalue("moto_server")
-        overrides.update(remote=request.getfixturevalue("bucket_url"), endpoint_url=server.url)
-    root = tmp_path / "ws"
-    root.mkdir()
-    return Workspace.init(root, overrides)[0]
+    return workspace_on(request, tmp_path, Workspace)
 
 
 @pytest.fixture

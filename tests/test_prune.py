@@ -12,18 +12,12 @@ from nbvc.core import publish as pub
 from nbvc.core import sync
 from nbvc.core.workspace import Workspace
 
-from .conftest import run_nbvc, write_notebook
+from .conftest import STORES, run_nbvc, workspace_on, write_notebook
 
 
-@pytest.fixture(params=["embedded", "moto-server"])
+@pytest.fixture(params=STORES)
 def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
-    overrides = {"user": "kylek"}
-    if request.param == "moto-server":
-        server = request.getfixturevalue("moto_server")
-        overrides.update(remote=request.getfixturevalue("bucket_url"), endpoint_url=server.url)
-    root = tmp_path / "ws"
-    root.mkdir()
-    return Workspace.init(root, overrides)[0]
+    return workspace_on(request, tmp_path)
 
 
 def six_versions(ws: Workspace) -> list[dict]:

@@ -39,7 +39,10 @@ def three_versions(ws: Workspace) -> list[dict]:
 
 
 def test_pushed_versions_are_expirable_and_named_or_published_ones_are_not(ws: Workspace) -> None:
-    newest, middle, oldest = three_versions(ws)
+    [before] = three_versions(ws)[:1]
+    assert tags(ws, before) == {}  # no rule yet: nothing tagged (and so nothing expires)
+    run_nbvc("retention", "set", "--noncurrent-days", "30", cwd=ws.root, check=True)
+    newest, middle, oldest = three_versions(ws)[:3]  # the three pushed under the rule
     assert tags(ws, newest) == {"nbvc-expirable": "true"}
     run_nbvc("tag", "a.ipynb", "keep", "--version", oldest["version_id"], cwd=ws.root, check=True)
     pub.publish(ws, str(ws.root / "a.ipynb"), middle["version_id"])
@@ -111,8 +114,27 @@ def test_credentials_that_may_not_tag_still_push_and_publish(ws: Workspace, monk
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "tagging"},
                            "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObjectTagging")
 
+    run_nbvc("retention", "set", "--noncurrent-days", "30", cwd=ws.root, check=True)
     monkeypatch.setattr(store.client, "put_object", no_tagging)
     monkeypatch.setattr(store.client, "put_object_tagging", refuse)
     newest, *_ = three_versions(ws)
     assert tags(ws, newest) == {}  # untagged: nbvc's rule never matches it
     assert pub.publish(ws, str(ws.root / "a.ipynb"))["pinned"] is False
+
+
+def test_another_workspace_learns_the_rule_from_retention_show(ws: Workspace, tmp_path: Path,
+                                                                moto_server) -> None:  # noqa: ANN001
+    run_nbvc("retention", "set", "--noncurrent-days", "30", cwd=ws.root, check=True)
+    other_root = tmp_path / "other"
+    other_root.mkdir()
+    other = Workspace.init(other_root, {"remote": ws.settings.remote, "user": "kylek",
+                                        "endpoint_url": moto_server.url})[0]
+    write_notebook(other_root / "b.ipynb", "before")
+    assert sync.push(other).ok
+    [untagged] = other.log(str(other_root / "b.ipynb"))
+    assert tags(other, untagged) == {}  # it had not seen the rule: spared
+    run_nbvc("retention", "show", cwd=other_root, check=True)
+    write_notebook(other_root / "b.ipynb", "after")
+    assert sync.push(Workspace(other_root)).ok
+    assert tags(other, Workspace(other_root).log(str(other_root / "b.ipynb"))[0]) == {
+        "nbvc-expirable": "true"}

@@ -2,13 +2,16 @@
 workspace's notebooks, and never a version someone pinned.
 
 S3 lifecycle rules cannot leave out single versions, but they can filter on object
-tags. So every version push uploads carries the tag ``nbvc-expirable=true``, and
-naming a version (``nbvc tag``) or publishing it sets that version's tag to
-``false``: nbvc's rule (prefix ``<workspace_prefix>/`` and that tag) never matches a
-named version or a published one's source, and published copies live under another
-prefix. A version pushed before nbvc tagged them has no tag, so the rule leaves it
-alone too (``nbvc prune`` deletes such versions when asked). The rule only expires
-noncurrent versions: a notebook's latest is current and stays.
+tags. So once this workspace knows nbvc's rule is set (``retention set``, or seen by
+``retention show`` or ``doctor``), every version push uploads carries the tag
+``nbvc-expirable=true``, and naming a version (``nbvc tag``) or publishing it sets
+that version's tag to ``false``: nbvc's rule (prefix ``<workspace_prefix>/`` and that
+tag) never matches a named version or a published one's source, and published copies
+live under another prefix. A version pushed without the tag (before the rule, or from
+a workspace that has not seen it) is spared too (``nbvc prune`` deletes such versions
+when asked). Without a rule nothing is tagged: tagging costs the S3 server work on
+every upload. The rule only expires noncurrent versions: a notebook's latest is
+current and stays.
 """
 
 from __future__ import annotations
@@ -24,8 +27,17 @@ PRUNABLE = {EXPIRABLE: "true"}
 PINNED = {EXPIRABLE: "false"}
 
 
+#: the index's note that nbvc's rule is set for this workspace (its ID): push tags then
+RULE_FACT = "retention-rule"
+
+
 def rule_id(workspace: Workspace) -> str:
     return f"nbvc {workspace.settings.workspace_prefix}/"
+
+
+def retention_tags(workspace: Workspace) -> dict[str, str] | None:
+    """The tags push gives each version: expirable where nbvc's rule is set, else none."""
+    return PRUNABLE if workspace.index.fact(RULE_FACT) == rule_id(workspace) else None
 
 
 def pin(workspace: Workspace, key: str, version_id: str) -> bool:
@@ -56,6 +68,7 @@ def set_retention(workspace: Workspace, noncurrent_days: int,
     store = workspace.store
     others = [r for r in store.lifecycle_rules() if r.get("ID") != rule["ID"]]
     store.set_lifecycle_rules([*others, rule])
+    workspace.index.set_fact(RULE_FACT, rule["ID"])
     return rule
 
 
@@ -75,6 +88,9 @@ def rules_here(workspace: Workspace) -> list[dict[str, Any]]:
             "Expiration" in rule or "NoncurrentVersionExpiration" in rule)
         guarded = tags.get(EXPIRABLE) == "true" and reached == [workspace.settings.workspace_prefix]
         found.append({**rule, "nbvc": own, "risky": bool(expires and not guarded)})
+    seen = rule_id(workspace) if any(r["nbvc"] for r in found) else ""
+    if (workspace.index.fact(RULE_FACT) or "") != seen:  # learned here, or gone meanwhile
+        workspace.index.set_fact(RULE_FACT, seen)
     return found
 
 

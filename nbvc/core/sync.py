@@ -36,7 +36,7 @@ from .remote_versions import (
     read_metadata,
     save_metadata,
 )
-from .retention import PRUNABLE
+from .retention import retention_tags
 from .workspace import VERSIONING_FACT, SaveResult, Workspace, ensure_versioned, utcnow
 
 if TYPE_CHECKING:
@@ -155,6 +155,7 @@ class Pusher:
         # hold the workspace lock; a concurrent fetch only adds a head where none was,
         # and a stale "none" costs a 412 and a HEAD, never a lost save.
         self._heads = self.index.heads()
+        self.tags = retention_tags(workspace)
 
     def head(self, path: str) -> HeadRow | None:
         with self._lock:
@@ -199,7 +200,7 @@ class Pusher:
                 raise NotFound(f"local copy of {path} {row['sha256'][:8]} is missing")
             condition = self._condition(key, head)
             result = self.store.put(key, body, sha256=row["sha256"], metadata=save_metadata(row),
-                                    tags=PRUNABLE, **condition)
+                                    tags=self.tags, **condition)
         except PreconditionFailed:
             return self._after_412(row, key, head)
         except ObjectNotFound:

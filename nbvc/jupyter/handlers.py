@@ -94,6 +94,13 @@ class NbvcHandler(APIHandler):
             raise web.HTTPError(400, "body must be a JSON object")
         return data
 
+    def body_ref(self, body: dict[str, Any] | None = None) -> str | None:
+        """The body's ``version`` (a version ref), if it names one."""
+        ref = (self.body() if body is None else body).get("version")
+        if ref is not None and not isinstance(ref, str):
+            raise web.HTTPError(400, "version must be a string")
+        return ref
+
     @staticmethod
     def notebook_path(path: str) -> str:
         path = path.strip("/")
@@ -216,9 +223,7 @@ class PublishHandler(NbvcHandler):
     @authorized
     async def post(self, path: str) -> None:
         rel = self.notebook_path(path)
-        ref = self.body().get("version")
-        if ref is not None and not isinstance(ref, str):
-            raise web.HTTPError(400, "version must be a string")
+        ref = self.body_ref()
         self.finish(await self.call(self._publish, rel, ref))
 
     def _publish(self, rel: str, ref: str | None) -> dict[str, Any]:
@@ -273,11 +278,9 @@ class TagHandler(NbvcHandler):
     async def post(self, path: str) -> None:
         rel = self.notebook_path(path)
         body = self.body()
-        name, ref, force = body.get("name"), body.get("version"), body.get("force", False)
+        name, ref, force = body.get("name"), self.body_ref(body), body.get("force", False)
         if not name or not isinstance(name, str):
             raise web.HTTPError(400, "'name' must be a name for the version")
-        if ref is not None and not isinstance(ref, str):
-            raise web.HTTPError(400, "version must be a string")
         if not isinstance(force, bool):
             raise web.HTTPError(400, "force must be true or false")
         self.finish(await self.call(self._tag, rel, name, ref, force))
@@ -384,9 +387,7 @@ class UndeleteHandler(NbvcHandler):
     @authorized
     async def post(self, path: str) -> None:
         rel = self.notebook_path(path)
-        ref = self.body().get("version")
-        if ref is not None and not isinstance(ref, str):
-            raise web.HTTPError(400, "version must be a string")
+        ref = self.body_ref()
         self.finish(await self.call(self._undelete, rel, ref))
 
     def _undelete(self, rel: str, ref: str | None) -> dict[str, Any]:
