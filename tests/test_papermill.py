@@ -15,16 +15,25 @@ from nbvc.core import sync
 from nbvc.core.workspace import Workspace
 from nbvc.papermill import split
 
-from .conftest import write_notebook
+from .conftest import run_nbvc, write_notebook
 
 pytest.importorskip("papermill")
 
 
-def run_papermill(source: str, out: Path, cwd: Path, env: dict[str, str] | None = None):  # noqa: ANN201
+def run_papermill(source: str, out: Path | str, cwd: Path, *args: str,  # noqa: ANN201
+                  env: dict[str, str] | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "papermill", source, str(out), "-k", "python3", "--no-progress-bar"],
+        [sys.executable, "-m", "papermill", source, str(out), "-k", "python3", "--no-progress-bar",
+         *args],
         cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300,
     )
+
+
+def workspace_on_the_server(tmp_path: Path, moto_server, bucket_url: str) -> Workspace:  # noqa: ANN001
+    root = tmp_path / "ws"
+    root.mkdir()
+    return Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
+                                 "user": "kylek"})[0]
 
 
 def printed(notebook: Path) -> str:
@@ -39,10 +48,8 @@ def test_split_reads_key_and_optional_version() -> None:
 
 
 def test_papermill_runs_the_pinned_published_version(tmp_path: Path, moto_server, bucket_url: str) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    ws, _ = Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
-                                  "user": "kylek"})
+    ws = workspace_on_the_server(tmp_path, moto_server, bucket_url)
+    root = ws.root
     nb = write_notebook(root / "report.ipynb", "print('version one')")
     sync.push(ws)
     first = pub.publish(ws, str(nb))
@@ -60,18 +67,10 @@ def test_papermill_runs_the_pinned_published_version(tmp_path: Path, moto_server
     assert "version two" in printed(tmp_path / "latest.ipynb")
 
 
-def run_papermill_with(source: str, out: str, cwd: Path, *args: str):  # noqa: ANN201
-    return subprocess.run(
-        [sys.executable, "-m", "papermill", source, out, "-k", "python3", "--no-progress-bar", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
 def test_a_run_written_to_nbvc_is_one_version_with_its_lineage(tmp_path: Path, moto_server,
                                                                bucket_url: str) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    ws, _ = Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
-                                  "user": "kylek"})
+    ws = workspace_on_the_server(tmp_path, moto_server, bucket_url)
+    root = ws.root
     nb = write_notebook(root / "job.ipynb", "print('step', 1)")
     nbformat_nb = json.loads(nb.read_text())
     nbformat_nb["cells"][0]["metadata"]["tags"] = ["parameters"]
@@ -86,7 +85,7 @@ def test_a_run_written_to_nbvc_is_one_version_with_its_lineage(tmp_path: Path, m
     source = pub.publish(ws, str(nb))
     pinned = f"nbvc://published/kylek/job.ipynb@{source['published_version_id']}"
     out = "nbvc://workspace/kylek/runs/job-out.ipynb"
-    result = run_papermill_with(pinned, out, root, "-p", "region", "eu")
+    result = run_papermill(pinned, out, root, "-p", "region", "eu")
     assert result.returncode == 0, result.stderr[-2000:]
     key = "workspace/kylek/runs/job-out.ipynb"
     [version] = [v for v in ws.store.list_versions(key) if v.key == key]  # one run, one version
@@ -97,21 +96,18 @@ def test_a_run_written_to_nbvc_is_one_version_with_its_lineage(tmp_path: Path, m
     assert json.loads(meta["run-parameters"]) == {"region": "eu"}
     assert meta["run-started"] and meta["run-ended"] >= meta["run-started"]
     assert sync.fetch(ws).learned >= 1
-    runs = json.loads(subprocess.run([sys.executable, "-m", "nbvc", "log", "--kind", "run", "--json"],
-                                     cwd=root, capture_output=True, text=True, check=True).stdout)
+    runs = json.loads(run_nbvc("log", "--kind", "run", "--json", cwd=root, check=True).stdout)
     assert [(r["path"], r["kind"], r["version_id"]) for r in runs] == [
         ("runs/job-out.ipynb", "run", version.version_id)]
 
 
 def test_a_failed_run_is_one_version_marked_failed(tmp_path: Path, moto_server,
                                                   bucket_url: str) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    ws, _ = Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url,
-                                  "user": "kylek"})
+    ws = workspace_on_the_server(tmp_path, moto_server, bucket_url)
+    root = ws.root
     write_notebook(root / "bad.ipynb", "raise ValueError('broken input')")
     out = "nbvc://workspace/kylek/runs/bad-out.ipynb"
-    result = run_papermill_with(str(root / "bad.ipynb"), out, root)
+    result = run_papermill(str(root / "bad.ipynb"), out, root)
     assert result.returncode != 0
     key = "workspace/kylek/runs/bad-out.ipynb"
     [version] = [v for v in ws.store.list_versions(key) if v.key == key]
@@ -120,10 +116,8 @@ def test_a_failed_run_is_one_version_marked_failed(tmp_path: Path, moto_server,
 
 def test_handler_errors_are_one_line_with_nbvcs_exit_code(tmp_path: Path, moto_server,
                                                           bucket_url: str) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    Workspace.init(root, {"remote": bucket_url, "endpoint_url": moto_server.url, "user": "kylek"})
-    result = run_papermill_with("nbvc://published/kylek/nosuch.ipynb", str(tmp_path / "o.ipynb"), root)
+    root = workspace_on_the_server(tmp_path, moto_server, bucket_url).root
+    result = run_papermill("nbvc://published/kylek/nosuch.ipynb", str(tmp_path / "o.ipynb"), root)
     assert result.returncode == 3, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: nbvc: ")
