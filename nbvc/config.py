@@ -33,7 +33,8 @@ DEFAULT_RETRIES = 5
 IDENTITY = ("user", "workspace_prefix", "published_prefix")
 
 #: settings nbvc may write to a config file; credentials are deliberately absent.
-PERSISTED = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix", "published_prefix",
+PERSISTED = ("remote", "endpoint_url", "region", "profile", "user", "host", "workspace_prefix",
+             "published_prefix",
              "jobs", "retries", "conditional_writes")
 #: given to nbvc by a server's settings only, never read from a file or NBVC_* variable
 CREDENTIALS = ("access_key_id", "secret_access_key")
@@ -80,6 +81,9 @@ class Settings:
     remote: str = ""
     endpoint_url: str = ""
     region: str = ""
+    #: the AWS profile (in ~/.aws/config or ~/.aws/credentials) whose credentials and
+    #: region this workspace uses; empty: boto3's own chain (AWS_PROFILE, variables, roles)
+    profile: str = ""
     user: str = ""
     workspace_prefix: str = ""
     published_prefix: str = ""
@@ -216,7 +220,7 @@ def with_identity(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {**{k: getattr(settings, k) for k in IDENTITY}, **values}
 
 
-TEXT_SETTINGS = ("remote", "endpoint_url", "region", "user", "host", "workspace_prefix",
+TEXT_SETTINGS = ("remote", "endpoint_url", "region", "profile", "user", "host", "workspace_prefix",
                  "published_prefix", *CREDENTIALS)
 #: botocore's rule for a region name
 REGION_NAME = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")

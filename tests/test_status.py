@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import sqlite3
 import time
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from nbvc.core import sync
 from nbvc.core.status import status, workspace_status
 from nbvc.core.workspace import Workspace
 from nbvc.errors import WorkspaceError
-from nbvc.index.schema import MIGRATIONS, statements
 from nbvc.tree import find_root, notebook_stats, scan_tree
 
 from .conftest import write_notebook
@@ -207,12 +205,6 @@ def test_the_root_is_found_from_a_subfolder(ws: Workspace) -> None:
 def test_outside_a_workspace_there_is_no_root(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="not an nbvc workspace"):
         find_root(str(tmp_path))
-
-
-def test_a_trigger_is_one_statement_of_a_migration() -> None:
-    found = list(statements(MIGRATIONS[3]))
-    assert len(found) == 2 + 12 and all(sqlite3.complete_statement(s) for s in found)
-    assert found[2].startswith("CREATE TRIGGER") and found[2].endswith("END;")
 
 
 def test_the_generation_is_not_read_from_another_threads_open_transaction(ws: Workspace) -> None:

@@ -77,8 +77,10 @@ class Workspace:
     """A directory tree of notebooks with ``.nbvc/`` at its root."""
 
     def __init__(self, root: str | os.PathLike[str], overrides: dict[str, Any] | None = None, *,
-                 given_by: str = config.COMMAND_LINE) -> None:
-        """``given_by``: who gave ``overrides`` (errors about them say so)."""
+                 given_by: str = config.COMMAND_LINE, session: Any = None) -> None:
+        """``given_by``: who gave ``overrides`` (errors about them say so); ``session``: a
+        ``boto3.Session`` to reach an S3 remote with (its credentials, profile and
+        region), instead of the settings' and boto3's chain."""
         self.root = Path(root).resolve()
         self.nbvc_dir = self.root / NBVC_DIR
         if not (self.nbvc_dir / config.CONFIG_FILE).exists():
@@ -87,6 +89,7 @@ class Workspace:
             )
         self.overrides = dict(overrides or {})
         self.given_by = given_by
+        self.session = session
         self.settings = config.resolve(self.nbvc_dir, self.overrides, given_by=given_by)
         #: temp files of killed writes removed by this workspace's walks
         self.swept = 0
@@ -94,13 +97,15 @@ class Workspace:
     # -- finding and creating --------------------------------------------------
 
     @classmethod
-    def find(cls, start: Path | None = None, overrides: dict[str, Any] | None = None) -> Workspace:
+    def find(cls, start: Path | None = None, overrides: dict[str, Any] | None = None, *,
+             session: Any = None) -> Workspace:
         """The workspace containing ``start`` (default: the current directory), like git."""
-        return cls(Path(find_root(str(start) if start else None)), overrides)
+        return cls(Path(find_root(str(start) if start else None)), overrides, session=session)
 
     @classmethod
     def init(cls, root: str | os.PathLike[str], overrides: dict[str, Any] | None = None, *,
-             check_remote: bool = True, given_by: str = config.COMMAND_LINE) -> tuple[Workspace, bool]:
+             check_remote: bool = True, given_by: str = config.COMMAND_LINE,
+             session: Any = None) -> tuple[Workspace, bool]:
         """Create ``.nbvc/`` (or update its settings); returns (workspace, created).
 
         ``check_remote`` asks an S3 bucket about its versioning now; off where no
@@ -111,7 +116,7 @@ class Workspace:
         created = not (nbvc_dir / config.CONFIG_FILE).exists()
         given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
         if not created:  # settings of an existing workspace change as with `remote set`
-            workspace = cls(root)
+            workspace = cls(root, session=session)
             workspace.update_settings(given, check_remote=check_remote, given_by=given_by)
             return workspace, False
         settings = config.resolve(nbvc_dir, saved=given, given_by=given_by, saved_given=given)
@@ -120,7 +125,7 @@ class Workspace:
             config.write_toml(nbvc_dir / config.CONFIG_FILE, config.with_identity(given, settings))
         except PermissionError as exc:
             raise WorkspaceError(f"cannot create {nbvc_dir}: {exc.strerror}") from None
-        workspace = cls(root)
+        workspace = cls(root, session=session)
         workspace.index  # noqa: B018 - creates the database and its schema
         workspace.prepare_remote(check_remote)
         return workspace, True
@@ -135,7 +140,8 @@ class Workspace:
         if not check:
             return
         with contextlib.suppress(NbvcError):  # unreachable or unversioned yet: push asks again
-            ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir))
+            ensure_versioned(self, open_store(replace(self.settings, retries=1), self.nbvc_dir,
+                                              session=self.session))
 
     def update_settings(self, values: dict[str, Any], *, check_remote: bool = True,
                         given_by: str = config.COMMAND_LINE) -> config.Settings:
@@ -189,7 +195,7 @@ class Workspace:
         """The remote; opened on first use so local-only commands never import botocore."""
         from ..store import open_store
 
-        return open_store(self.settings, self.nbvc_dir)
+        return open_store(self.settings, self.nbvc_dir, session=self.session)
 
     @cached_property
     def objects(self) -> ObjectStore:

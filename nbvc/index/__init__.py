@@ -23,12 +23,12 @@ import sqlite3
 import time
 from collections import namedtuple
 from contextlib import contextmanager
+from functools import cached_property
 from threading import RLock
 
 from ..envvars import lock_timeout
 from ..errors import WorkspaceError
 from ..tree import RACY_MTIME, racy
-from .schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (status's start-up)
 if TYPE_CHECKING:
@@ -36,8 +36,13 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from sqlite_utils import Database
+
     from .rows import HeadRow, NameRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
 
+#: how many of the migrations in :mod:`nbvc.index.schema` an up-to-date index has run
+#: (its ``PRAGMA user_version``)
+SCHEMA_VERSION = 8
 JOURNAL = "journal"
 #: the schema version that brought the journal (an index older than it had none)
 JOURNAL_SINCE = 6
@@ -260,10 +265,22 @@ class Index:
         with self.transaction():
             pass
 
+    @cached_property
+    def db(self) -> Database:
+        """The index as sqlite-utils sees it, for the schema and the writes of whole rows.
+        Made on first use: the commands that only read (``status``, ``log``) start
+        without importing sqlite-utils. Without its plugins (they could change the
+        connection) and its recursive-triggers setting (nbvc's triggers do not recurse)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, recursive_triggers=False, execute_plugins=False)
+
     def _migrate(self) -> None:
         """Bring the schema up to date; an up-to-date index is opened without a write lock."""
         if self.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
             return
+        from .schema import MIGRATIONS
+
         with self.transaction():
             current = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if current > SCHEMA_VERSION:
@@ -271,9 +288,11 @@ class Index:
                     f"index {self.path} was written by a newer nbvc (schema {current})",
                     hint="upgrade nbvc",
                 )
-            for number in range(current, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[number]):
-                    self.conn.execute(statement)
+            MIGRATIONS.apply(self.db)
+            applied = len(MIGRATIONS.applied(self.db))
+            if applied != SCHEMA_VERSION:
+                raise RuntimeError(f"SCHEMA_VERSION is {SCHEMA_VERSION}, but {applied} "
+                                   "migrations are defined")
             if 0 < current < JOURNAL_SINCE:  # unpushed saves made before the journal
                 self._journal(self.rows("SELECT * FROM saves WHERE version_id IS NULL "
                                         "AND kind IN ('save', 'shelved') ORDER BY id"))
@@ -354,24 +373,19 @@ class Index:
         self.conn.execute("UPDATE journal SET size=?", [end])
 
     def add_save(self, row: dict[str, Any]) -> SaveRow:
-        """Insert a saves row inside the caller's transaction; returns it with its id."""
+        """Insert a saves row inside the caller's transaction; returns it with its id.
+        One plain statement rather than sqlite-utils' insert: a fetch makes one per
+        version it learns (a large bucket holds 100,000), where sqlite-utils spends
+        several times as long on each (benchmarks/README.md)."""
         full = {**self.SAVE_DEFAULTS, **row}
-        return {**full, "id": self._insert("saves", full)}
-
-    def _insert(self, table: str, row: dict[str, Any], *, key: str | None = None) -> int | None:
-        """Insert one row (with ``key``, its primary key: or update the row it names);
-        returns its rowid. Column names come from nbvc's code, never from data."""
-        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
-        if key is not None:
-            sql += f" ON CONFLICT({key}) DO UPDATE SET " + ", ".join(
-                f"{name}=excluded.{name}" for name in row if name != key)
-        return self.conn.execute(sql, tuple(row.values())).lastrowid
+        sql = f"INSERT INTO saves ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})"
+        return {**full, "id": self.conn.execute(sql, tuple(full.values())).lastrowid}
 
     def set_remote_latest(self, rows: list[dict[str, Any]]) -> None:
         """Inside the caller's transaction: the remote's latest version of each path,
         as a fetch listed it (``path, key, version_id, etag, deleted, fetched_at``)."""
-        for row in rows:
-            self._insert("remote_latest", row, key="path")
+        if rows:
+            self.db["remote_latest"].upsert_all(rows, pk="path")
 
     def history(self, path: str, limit: int | None = None, offset: int = 0) -> list[SaveRow]:
         """Versions of ``path``, newest first."""
@@ -563,6 +577,8 @@ class Index:
             self._remember_stat(path, st, sha256, md5, base)
 
     def _remember_stat(self, path: str, st: Any, sha256: str, md5: str, base: str | None) -> None:
+        # plain SQL: status refreshes stats and starts without sqlite-utils, and a base
+        # not given keeps the one recorded, which an upsert of the row cannot say
         self.conn.execute(
             "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base, racy) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
@@ -802,7 +818,7 @@ class Index:
                     "SELECT 1 FROM publishes WHERE published_key=? AND published_version_id=?",
                     [row["published_key"], row["published_version_id"]]).fetchone():
                 return
-            self._insert("publishes", row)
+            self.db["publishes"].insert(row)
 
     def publishes_of(self, path: str) -> list[PublishRow]:
         return self.rows("SELECT * FROM publishes WHERE path=? ORDER BY id", [path])
@@ -860,7 +876,7 @@ class Index:
     def set_name(self, row: NameRow) -> None:
         """Record a name (a new one, or one moved to another version)."""
         with self.transaction():
-            self._insert("names", dict(row), key="path, name")
+            self.db["names"].upsert(dict(row), pk=("path", "name"))
 
     def delete_name(self, path: str, name: str) -> bool:
         """Forget a name; whether it was recorded."""
@@ -874,8 +890,8 @@ class Index:
         with self.transaction():
             self.conn.execute("DELETE FROM names WHERE substr(record_key, 1, ?) = ?",
                               [len(record_prefix), record_prefix])
-            for row in rows:
-                self._insert("names", dict(row), key="path, name")
+            if rows:
+                self.db["names"].upsert_all([dict(row) for row in rows], pk=("path", "name"))
 
     def rename_path(self, old: str, new: str) -> None:
         """A notebook moved: its history now answers to the new path (rows keep
@@ -894,7 +910,7 @@ class Index:
 
     def set_fact(self, name: str, value: str) -> None:
         with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO remote_facts VALUES (?, ?)", (name, value))
+            self.db["remote_facts"].upsert({"name": name, "value": value}, pk="name")
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import Settings
 from ..errors import ConfigError
@@ -87,8 +88,10 @@ def parse_remote(remote: str, nbvc_dir: Path | None = None) -> RemoteSpec:
     return RemoteSpec("local", str(Path(remote).expanduser().resolve()))
 
 
-def open_store(settings: Settings, nbvc_dir: Path | None = None, *, create: bool = False) -> Store:
-    """The store the settings name. ``create`` makes a missing local store."""
+def open_store(settings: Settings, nbvc_dir: Path | None = None, *, create: bool = False,
+               session: Any = None) -> Store:
+    """The store the settings name. ``create`` makes a missing local store; ``session``:
+    a ``boto3.Session`` to reach S3 with, instead of one made from the settings."""
     spec = parse_remote(settings.remote, nbvc_dir)
     if spec.kind == "local":
         from .local import LocalStore
@@ -104,6 +107,8 @@ def open_store(settings: Settings, nbvc_dir: Path | None = None, *, create: bool
         settings.secret_access_key,
         pool_size=settings.jobs,
         retries=settings.retries,
+        profile=settings.profile,
+        session=session,
     )
     store = S3Store(spec.location, client, attempts=settings.retries)
     store.conditional_writes = settings.conditional_writes

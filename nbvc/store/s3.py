@@ -1,8 +1,12 @@
-"""The S3 backend (AWS or any S3-compatible endpoint), through botocore.
+"""The S3 backend (AWS or any S3-compatible endpoint).
 
-botocore is boto3's core: the same client, credential chain and configuration,
-without boto3's resource layer and s3transfer, which nbvc does not use and which
-cost more to import than a small push takes. Only this module imports it, and only when a command touches
+Credentials, profiles and regions come from boto3's chain, as users configure them:
+``AWS_*`` variables, ``~/.aws`` profiles (``AWS_PROFILE`` or the ``profile`` setting),
+roles. The commands build their client with botocore, boto3's core: the same client,
+chain and configuration, without boto3's resource layer and s3transfer, which nbvc
+does not use and which add to the start of every command that touches the remote.
+A caller of the Python API may hand in a ``boto3.Session`` of its own; its client is
+then made by boto3. Only this module imports either, and only when a command touches
 the remote, so commands that stay local start fast.
 """
 
@@ -20,6 +24,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
+    ProfileNotFound,
     ClientError,
     ConnectionClosedError,
     EndpointConnectionError,
@@ -32,7 +37,7 @@ from botocore.exceptions import (
 )
 from botocore.utils import determine_content_length
 
-from ..errors import RemoteError
+from ..errors import ConfigError, RemoteError
 from .base import (
     NULL_VERSION,
     Body,
@@ -66,16 +71,12 @@ def make_client(
     secret_access_key: str = "",
     pool_size: int = 16,
     retries: int = 5,
+    profile: str = "",
+    session: Any = None,
 ) -> Any:
-    """A thread-safe S3 client: adaptive retries, a pool as large as the workers."""
-    session = botocore.session.Session()
-    cached = cached_loader(session.get_config_variable("data_path"))
-    if cached is not None:  # else botocore's own loader, as the session makes it
-        session.register_component("data_loader", cached)
-    if access_key_id and secret_access_key:
-        session.set_credentials(access_key_id, secret_access_key)
-    if region:
-        session.set_config_variable("region", region)
+    """A thread-safe S3 client: adaptive retries, a pool as large as the workers.
+    ``profile``: an AWS profile's credentials and region; ``session``: a
+    ``boto3.Session`` to make the client with (the keys and profile are then its own)."""
     config = Config(
         retries={"mode": "adaptive", "max_attempts": retries},
         max_pool_connections=max(pool_size, 10),
@@ -88,9 +89,34 @@ def make_client(
         response_checksum_validation="when_required",
         s3={"addressing_style": "path"} if endpoint_url else None,
     )
-    client = session.create_client("s3", endpoint_url=endpoint_url or None, config=config)
+    try:
+        if session is not None:
+            client = session.client("s3", endpoint_url=endpoint_url or None,
+                                    region_name=region or None, config=config)
+        else:
+            client = _botocore_session(profile, access_key_id, secret_access_key, region) \
+                .create_client("s3", endpoint_url=endpoint_url or None, config=config)
+    except ProfileNotFound as exc:
+        name = exc.kwargs.get("profile", profile)
+        raise ConfigError(f"the AWS profile {name!r} is not configured",
+                          hint="define it in ~/.aws/config or ~/.aws/credentials "
+                               "(aws configure --profile NAME), or name another (profile, AWS_PROFILE)") \
+            from None
     client.meta.events.register_last("before-call.s3", _no_expect_for_small_bodies)
     return client
+
+
+def _botocore_session(profile: str, access_key_id: str, secret_access_key: str,
+                      region: str) -> botocore.session.Session:
+    session = botocore.session.Session(profile=profile or None)
+    cached = cached_loader(session.get_config_variable("data_path"))
+    if cached is not None:  # else botocore's own loader, as the session makes it
+        session.register_component("data_loader", cached)
+    if access_key_id and secret_access_key:
+        session.set_credentials(access_key_id, secret_access_key)
+    if region:
+        session.set_config_variable("region", region)
+    return session
 
 
 EXPECT_CONTINUE_FROM = 1024 * 1024

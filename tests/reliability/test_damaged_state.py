@@ -221,8 +221,8 @@ def test_unpushed_saves_from_before_the_journal_are_journaled_on_upgrade(tmp_pat
     ws, _ = pushed_workspace(tmp_path, moto_server.url)
     write_notebook(ws.root / "n2.ipynb", "saved by an nbvc without a journal")
     assert nbvc(ws.root, "save", "n2.ipynb").returncode == 0
-    with sqlite3.connect(ws.nbvc_dir / "index.db") as db:  # back to schema 5
-        for statement in ("DROP TABLE journal", "DROP TABLE names",
+    with sqlite3.connect(ws.nbvc_dir / "index.db") as db:  # back to schema 5, as nbvc made it
+        for statement in ("DROP TABLE _sqlite_migrations", "DROP TABLE journal", "DROP TABLE names",
                           "ALTER TABLE saves DROP COLUMN unverified",
                           "ALTER TABLE saves DROP COLUMN origin",
                           "ALTER TABLE stat_cache DROP COLUMN racy", "PRAGMA user_version=5"):
