@@ -24,7 +24,6 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
-    ProfileNotFound,
     ClientError,
     ConnectionClosedError,
     EndpointConnectionError,
@@ -32,6 +31,7 @@ from botocore.exceptions import (
     IncompleteReadError,
     NoCredentialsError,
     PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
     ResponseStreamingError,
 )
