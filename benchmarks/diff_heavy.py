@@ -1,5 +1,5 @@
 """The diff of two versions of an image-heavy notebook: nbvc's (binary outputs compared
-by hash, nbvc/nbdiff.py) beside nbdime alone, in the same run on the same bytes.
+by hash, nbvc/integrations/nbdime.py) beside nbdime alone, in the same run on the same bytes.
 
     python -m benchmarks.diff_heavy [--images 200] [--image-kb 100] [--changed 10] [--runs 3]
 
@@ -70,7 +70,7 @@ def main() -> None:
     import nbformat
 
     from nbvc.core.versions import Side
-    from nbvc.nbdiff import diff_json
+    from nbvc.integrations.nbdime import diff_json
 
     a, b = versions(args.images, args.image_kb, args.changed)
     size = f"{len(a) / 1e6:.1f} MB, {args.images} images, {args.changed} changed"

@@ -35,5 +35,6 @@ def __getattr__(name: str) -> object:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    """``jupyter server extension enable nbvc`` finds the extension here."""
-    return [{"module": "nbvc.jupyter"}]
+    """``jupyter server extension enable nbvc`` finds the extension here: the name users
+    enable (and installing nbvc enables) stays ``nbvc`` wherever the code lives."""
+    return [{"module": "nbvc.integrations.jupyter"}]

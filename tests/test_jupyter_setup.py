@@ -56,6 +56,19 @@ def test_installing_nbvc_enables_its_server_extension_and_jupyter_validates_it(t
     assert re.search(r"nbvc\s+enabled", extension_list(jupyter))
 
 
+def test_every_nbvc_jupyter_path_the_docs_name_resolves_as_jupyter_resolves_it() -> None:
+    """Configs name ``nbvc.jupyter.<name>`` (the stable path; the code is in
+    nbvc.integrations.jupyter): each one in the docs still imports."""
+    from traitlets.utils.importstring import import_item
+
+    root = Path(__file__).parent.parent
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [root / "README.md", *root.glob("docs/*.md")])
+    named = set(re.findall(r"\bnbvc\.jupyter(?:\.| import )(\w+)", text))  # a.b.c, from a.b import c
+    assert {"post_save_hook", "BookstoreContentsArchiver"} <= named
+    for name in sorted(named):
+        assert import_item(f"nbvc.jupyter.{name}").__module__.startswith("nbvc.integrations.jupyter."), name
+
+
 @pytest.mark.parametrize("app", ["lab", "notebook", "server"])
 def test_jupyter_started_in_a_workspace_archives_every_save(app: str, s3, tmp_path: Path) -> None:
     """docs/jupyter.md: `nbvc init --remote s3://...`, then `jupyter lab` (or notebook, server)."""

@@ -1,5 +1,5 @@
-"""The package's layers, as DESIGN.md draws them: imports point down, no cycles, all
-SQL in the index (and the embedded store's own catalog)."""
+"""The package's layers, as DESIGN.md draws them: imports point down, no cycles, the
+integrations above the core, all SQL in the index (and the embedded store's own catalog)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,21 @@ def test_below_the_command_line_nothing_imports_it() -> None:
     for name, path in modules().items():
         if not name.startswith(top):
             assert not {m for m in imported(path, at_load=False) if m.startswith(top)}, name
+
+
+def test_integrations_may_import_the_core_and_nothing_below_them_imports_them() -> None:
+    """``integrations/`` (Jupyter, papermill, nbdime) build on the core; the core and what
+    lies below it never import them (only the command line may). ``nbvc.jupyter``, the
+    path Jupyter configs name, re-exports ``integrations/jupyter/`` and sits with it."""
+    integrations = ("nbvc.integrations", "nbvc.jupyter")
+    above = (*integrations, "nbvc.cli", "nbvc.launcher", "nbvc.__main__")
+    paths = modules()
+    for name, path in paths.items():
+        if not name.startswith(above):
+            assert not {m for m in imported(path, at_load=False) if m.startswith(integrations)}, name
+    # the imports are really read: the integrations use the core, the alias uses them
+    assert "nbvc.core.workspace" in imported(paths["nbvc.integrations.jupyter.archive"], at_load=True)
+    assert imported(paths["nbvc.jupyter"], at_load=True) == {"nbvc.integrations.jupyter"}
 
 
 def test_all_sql_lives_in_the_index_and_the_embedded_stores_catalog() -> None:

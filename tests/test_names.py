@@ -15,7 +15,7 @@ from nbvc.core.publish import published
 from nbvc.core.refs import AmbiguousRef, UnknownRef, resolve_ref
 from nbvc.digest import digest_bytes
 from nbvc.errors import ConflictError, NotFound, UsageError
-from nbvc.papermill import NbvcHandler
+from nbvc.integrations.papermill import NbvcHandler
 
 from .conftest import STORES, run_nbvc, workspace_on, write_notebook
 

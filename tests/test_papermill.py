@@ -13,7 +13,7 @@ import pytest
 from nbvc.core import publish as pub
 from nbvc.core import sync
 from nbvc.core.workspace import Workspace
-from nbvc.papermill import split
+from nbvc.integrations.papermill import split
 
 from .conftest import run_nbvc, write_notebook
 

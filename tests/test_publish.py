@@ -175,7 +175,7 @@ def test_diff_defaults_to_newest_version_against_the_working_file(ws: Workspace)
 
 
 def test_diff_json_reports_added_and_changed_cells(ws: Workspace) -> None:
-    from nbvc.nbdiff import diff_json
+    from nbvc.integrations.nbdime import diff_json
 
     nb = three_versions(ws)
     write_notebook(nb, "three changed", "added")

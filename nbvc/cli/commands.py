@@ -532,14 +532,14 @@ def diff(
     from ..core.versions import diff_sides
 
     a, b = diff_sides(workspace(), path, ref_a, ref_b)
-    from .. import nbdiff
+    from ..integrations.nbdime import diff_json, print_diff, web_diff
 
     if as_json:
-        emit_json(nbdiff.diff_json(a, b))
+        emit_json(diff_json(a, b))
     elif web:
-        nbdiff.web_diff(a, b, ctx.args)
+        web_diff(a, b, ctx.args)
     else:
-        nbdiff.print_diff(a, b, ctx.args, color=out.is_terminal)
+        print_diff(a, b, ctx.args, color=out.is_terminal)
 
 
 @app.command()
@@ -963,7 +963,7 @@ def jupyter_config(
     """
     ws = workspace()
     if write:
-        from ..jupyter.enable import enable_extension
+        from ..integrations.jupyter.enable import enable_extension
 
         target = enable_extension()
         remote = ws.store.display_url(ws.settings.workspace_prefix + "/")

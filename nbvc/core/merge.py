@@ -5,6 +5,9 @@ Changes to different cells (or to different fields of a cell) merge cleanly; a c
 changed on both sides is a conflict, reported by position and field, unless a
 strategy settles every conflict for one side (``ours`` or ``theirs``: nbdime's
 ``use-local`` / ``use-remote``, applied to the conflicting parts only).
+
+It lives in the core, not beside the other nbdime glue in ``integrations/nbdime.py``:
+pull (``sync.py``) merges with it, and the core imports nothing from the integrations.
 """
 
 from __future__ import annotations

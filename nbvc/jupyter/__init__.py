@@ -1,32 +1,11 @@
-"""Jupyter integration: the post-save hook, the archiving contents manager, nbvc-backed
-checkpoints, bookstore-compatible settings and the server extension.
+"""The stable path of nbvc's Jupyter integration, the one Jupyter configs name.
 
-Importing this module needs jupyter_server; nothing else in nbvc does.
+Configs written for nbvc say ``c.FileContentsManager.post_save_hook =
+"nbvc.jupyter.post_save_hook"``, ``c.ServerApp.contents_manager_class =
+"nbvc.jupyter.NbvcContentsArchiver"`` or ``from nbvc.jupyter import
+BookstoreContentsArchiver`` (docs/jupyter.md), so this path stays and the docs keep
+showing it. The code lives in :mod:`nbvc.integrations.jupyter`; this module re-exports
+its public names (its ``__all__``, so they are listed in one place).
 """
 
-from __future__ import annotations
-
-from typing import Any
-
-from .archive import post_save_hook
-from .manager import BookstoreContentsArchiver, NbvcCheckpoints, NbvcContentsArchiver
-from .settings import BookstoreSettings, NbvcSettings
-
-__all__ = [
-    "BookstoreContentsArchiver",
-    "BookstoreSettings",
-    "NbvcCheckpoints",
-    "NbvcContentsArchiver",
-    "NbvcSettings",
-    "post_save_hook",
-]
-
-
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "nbvc.jupyter"}]
-
-
-def _load_jupyter_server_extension(serverapp: Any) -> None:
-    from .extension import load
-
-    load(serverapp)
+from ..integrations.jupyter import *  # noqa: F403

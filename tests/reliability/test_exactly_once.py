@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbvc.core import sync
 from nbvc.core.workspace import Workspace
-from nbvc.jupyter.archive import Archive
+from nbvc.integrations.jupyter.archive import Archive
 
 from ..conftest import write_notebook
 from ..jupyterserver import wait_until

@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from ..core import sync
-from ..core.workspace import SaveResult, Workspace, utcnow
-from ..digest import digest_bytes
-from ..errors import NbvcError
-from ..notebook import SUFFIX, read_bytes, validate_bytes
+from ... import config
+from ...core import sync
+from ...core.workspace import SaveResult, Workspace, utcnow
+from ...digest import digest_bytes
+from ...errors import NbvcError
+from ...notebook import SUFFIX, read_bytes, validate_bytes
 from .settings import overrides_from
 
+# named for the stable config path (nbvc.jupyter), not this module: the name in its log lines
+# and in logging configs written for it stays
 log = logging.getLogger("nbvc.jupyter")
 
 

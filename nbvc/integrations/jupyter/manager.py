@@ -18,8 +18,8 @@ from jupyter_server.services.contents.largefilemanager import AsyncLargeFileMana
 from tornado.web import HTTPError
 from traitlets import Integer, default
 
-from ..core.versions import restore
-from ..errors import NbvcError, NotFound
+from ...core.versions import restore
+from ...errors import NbvcError, NotFound
 from .archive import Archive, post_save_hook, pre_save_hook
 
 ROUTE_SAFE = re.compile(r"[\w-]+")
@@ -93,7 +93,7 @@ class NbvcCheckpoints(AsyncGenericCheckpointsMixin, AsyncCheckpoints):
         """The notebook of one version (nbdime passes the listed model, others its id)."""
         import nbformat
 
-        from ..core.versions import show
+        from ...core.versions import show
 
         uid = save_uid(checkpoint_id["id"] if isinstance(checkpoint_id, dict) else checkpoint_id)
         workspace = self._archive().workspace

@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .core.versions import Side
-from .errors import UsageError
+from ..core.versions import Side
+from ..errors import UsageError
 
 
 def _valid(*sides: Side) -> None:
     """Each side a notebook, or one line saying which is not (never nbdime's traceback)."""
-    from .notebook import validate_bytes
+    from ..notebook import validate_bytes
 
     for side in sides:
         validate_bytes(side.label, side.data)

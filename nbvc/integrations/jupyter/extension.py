@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..tree import CONFIG_FILE, NBVC_DIR
+from ... import __version__
+from ...tree import CONFIG_FILE, NBVC_DIR
 from .archive import Archive, post_save_hook, pre_save_hook
 from .manager import NbvcCheckpoints, NbvcContentsArchiver
 from .settings import NbvcSettings, overrides_from

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import WorkspaceError
-from ..files import write_atomic
+from ...errors import WorkspaceError
+from ...files import write_atomic
 
 CONFIG_D = "jupyter_server_config.d"
 

@@ -13,7 +13,7 @@ from nbdime import diff_format
 
 from benchmarks.diff_heavy import versions
 from nbvc.core.versions import Side
-from nbvc.nbdiff import diff_json
+from nbvc.integrations.nbdime import diff_json
 
 
 def as_entries(diff: list) -> list:

@@ -29,10 +29,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import config, metadata
-from .digest import digest_bytes
-from .errors import NbvcError, UsageError, WorkspaceError
-from .store import Store, open_store
+from .. import config, metadata
+from ..digest import digest_bytes
+from ..errors import NbvcError, UsageError, WorkspaceError
+from ..store import Store, open_store
 
 T = TypeVar("T")
 #: parameters longer than this (as JSON) are cut in the run's metadata (S3 allows 2 KB)
@@ -56,7 +56,7 @@ def split(path: str) -> tuple[str, str | None]:
 
 def store_for_here() -> Store:
     """The store of the enclosing workspace, else of the environment's settings."""
-    from .core.workspace import Workspace
+    from ..core.workspace import Workspace
 
     try:
         return Workspace.find().store
@@ -124,7 +124,7 @@ class NbvcHandler:
     @classmethod
     @one_line
     def read(cls, path: str) -> str:
-        from .core.name_records import read_version
+        from ..core.name_records import read_version
 
         key, version = split(path)
         store = store_for_here()

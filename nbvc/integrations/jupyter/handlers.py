@@ -25,12 +25,12 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .. import __version__
-from ..core.name_records import read_version
-from ..core.publish import publish
-from ..core.records import publishes_by_version, version_record
-from ..digest import digest_bytes
-from ..errors import (
+from ... import __version__
+from ...core.name_records import read_version
+from ...core.publish import publish
+from ...core.records import publishes_by_version, version_record
+from ...digest import digest_bytes
+from ...errors import (
     ConflictError,
     InvalidNotebook,
     NbvcError,
@@ -39,10 +39,10 @@ from ..errors import (
     UsageError,
     WorkspaceError,
 )
-from ..files import check_inside, write_atomic
-from ..keys import UnsafeKey, check_relpath
-from ..notebook import SUFFIX, validate_bytes
-from ..store import BucketNotFound
+from ...files import check_inside, write_atomic
+from ...keys import UnsafeKey, check_relpath
+from ...notebook import SUFFIX, validate_bytes
+from ...store import BucketNotFound
 from .archive import Archive
 from .extension import STATE_KEY, Activation
 
@@ -171,7 +171,7 @@ class ResolveHandler(NbvcHandler):
         self.finish(await self.call(self._resolve, rel, keep))
 
     def _resolve(self, rel: str, keep: str) -> dict[str, Any]:
-        from ..core import sync
+        from ...core import sync
 
         archive = self.archive
         workspace = archive.workspace
@@ -227,7 +227,7 @@ class PublishHandler(NbvcHandler):
         self.finish(await self.call(self._publish, rel, ref))
 
     def _publish(self, rel: str, ref: str | None) -> dict[str, Any]:
-        from ..core.versions import show
+        from ...core.versions import show
 
         workspace = self.archive.workspace
         _row, data = show(workspace, str(workspace.root / rel), ref)
@@ -286,7 +286,7 @@ class TagHandler(NbvcHandler):
         self.finish(await self.call(self._tag, rel, name, ref, force))
 
     def _tag(self, rel: str, name: str, ref: str | None, force: bool) -> dict[str, Any]:
-        from ..core.names import tag
+        from ...core.names import tag
 
         workspace = self.archive.workspace
         return tag(workspace, str(workspace.root / rel), name, ref, force=force)
@@ -303,7 +303,7 @@ class ShowHandler(NbvcHandler):
         self.finish(await self.call(self._show, rel, ref))
 
     def _show(self, rel: str, ref: str | None) -> dict[str, Any]:
-        from ..core.versions import show
+        from ...core.versions import show
 
         workspace = self.archive.workspace
         row, data = show(workspace, str(workspace.root / rel), ref)
@@ -325,8 +325,8 @@ class DiffHandler(NbvcHandler):
     def _diff(self, rel: str, ref_a: str | None, ref_b: str | None) -> dict[str, Any]:
         import nbformat
 
-        from ..core.versions import diff_sides
-        from ..nbdiff import diff_json
+        from ...core.versions import diff_sides
+        from ..nbdime import diff_json
 
         workspace = self.archive.workspace
         a, b = diff_sides(workspace, str(workspace.root / rel), ref_a, ref_b)
@@ -351,7 +351,7 @@ class RestoreHandler(NbvcHandler):
         self.finish(await self.call(self._restore, rel, ref))
 
     def _restore(self, rel: str, ref: str) -> dict[str, Any]:
-        from ..core.versions import restore
+        from ...core.versions import restore
 
         archive = self.archive
         workspace = archive.workspace
@@ -373,7 +373,7 @@ class DeletedHandler(NbvcHandler):
         self.finish({"fetched": fetch_first, "deleted": rows})
 
     def _deleted(self, fetch_first: bool) -> list[dict[str, Any]]:
-        from ..core.undelete import deleted
+        from ...core.undelete import deleted
 
         return deleted(self.archive.workspace, fetch_first=fetch_first)
 
@@ -391,7 +391,7 @@ class UndeleteHandler(NbvcHandler):
         self.finish(await self.call(self._undelete, rel, ref))
 
     def _undelete(self, rel: str, ref: str | None) -> dict[str, Any]:
-        from ..core.undelete import undelete
+        from ...core.undelete import undelete
 
         archive = self.archive
         workspace = archive.workspace
