@@ -19,7 +19,7 @@ from .errors import ConfigError, WorkspaceError
 from .keys import normalize_prefix
 from .metadata import MAX_NAME, encoded_length
 from .tree import CONFIG_FILE
-from .userdirs import user_folder
+from .userdirs import config_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -114,11 +114,12 @@ def default_user() -> str:
 
 def user_config_path() -> Path | None:
     """``$NBVC_CONFIG`` if set, else ``config.toml`` in the user's nbvc config folder
-    (``$XDG_CONFIG_HOME/nbvc``, ``~/.config/nbvc``; none without a home folder)."""
+    (on Linux ``$XDG_CONFIG_HOME/nbvc``, ``~/.config/nbvc``; see :mod:`nbvc.userdirs`;
+    none without a home folder)."""
     explicit = os.environ.get("NBVC_CONFIG")
     if explicit:
         return Path(explicit)
-    folder = user_folder("XDG_CONFIG_HOME", ".config")
+    folder = config_folder()
     return folder / CONFIG_FILE if folder is not None else None
 
 

@@ -1,6 +1,7 @@
-"""The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``): derived values that
-spare later commands work (botocore's parsed models). Everything in it can be deleted
-at any time; a cache that cannot be read or written only makes nbvc slower.
+"""The user cache, on Linux ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``; other
+platforms: :mod:`nbvc.userdirs`): derived values that spare later commands work
+(botocore's parsed models). Everything in it can be deleted at any time; a cache that
+cannot be read or written only makes nbvc slower.
 
 What is cached is marshalled data that nbvc loads as its own, so the cache lives only
 in a folder the user owns by absolute path: a relative ``XDG_CACHE_HOME`` is ignored
@@ -18,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .files import write_atomic
-from .userdirs import user_folder
+from .userdirs import cache_folder
 
 
 def cache_dir() -> Path | None:
-    return user_folder("XDG_CACHE_HOME", ".cache")
+    return cache_folder()
 
 
 def load(name: str) -> Any:

@@ -8,8 +8,12 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -477,6 +481,93 @@ def test_status_without_a_cached_base_compares_with_the_newest_version_unhashed(
 def test_a_second_push_in_the_same_workspace_refuses_cleanly(ws: Workspace) -> None:
     with sync.workspace_lock(ws, "push"), pytest.raises(WorkspaceError, match="another nbvc"):
         sync.push(Workspace(ws.root))
+
+
+#: holds the workspace's sync lock in a process of its own, as a running push does,
+#: until its stdin is closed
+HOLD_THE_LOCK = (
+    "import sys\n"
+    "from nbvc.core import sync\n"
+    "from nbvc.core.workspace import Workspace\n"
+    "with sync.workspace_lock(Workspace(sys.argv[1]), 'push'):\n"
+    "    print('held', flush=True)\n"
+    "    sys.stdin.read()\n"
+)
+
+
+@contextmanager
+def lock_held_elsewhere(ws: Workspace, where: str) -> Iterator[int]:
+    """The workspace's sync lock held by another process, or by another thread of this
+    one (the Jupyter server's uploader and its REST handlers), until the block ends.
+    Yields the pid the holder is named by."""
+    if where == "process":
+        with subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(ws.root)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+            assert holder.stdin is not None and holder.stdout is not None
+            try:
+                assert holder.stdout.readline() == "held\n"
+                yield holder.pid
+            finally:
+                holder.stdin.close()  # the holder reads to the end of its input, then lets go
+                assert holder.wait(timeout=60) == 0
+    else:
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with sync.workspace_lock(Workspace(ws.root), "push"):
+                held.set()
+                release.wait(60)
+        thread = threading.Thread(target=hold)
+        thread.start()
+        try:
+            assert held.wait(60)
+            yield os.getpid()
+        finally:
+            release.set()
+            thread.join(60)
+
+
+@pytest.mark.parametrize("where", ["process", "thread"])
+def test_a_push_while_another_holds_the_lock_is_refused_naming_the_holder(
+        ws: Workspace, where: str) -> None:
+    write_notebook(ws.root / "a.ipynb", "1")
+    with lock_held_elsewhere(ws, where) as pid, pytest.raises(WorkspaceError) as refused:
+        sync.push(Workspace(ws.root))
+    assert refused.value.message == f"cannot push: another nbvc push or pull is running here (pid {pid})"
+    assert sync.push(ws).count("uploaded") == 1  # the save waited for the next push
+
+
+def test_the_command_line_refuses_with_exit_6_naming_the_holder(ws: Workspace) -> None:
+    with lock_held_elsewhere(ws, "process") as pid:
+        result = run_nbvc("pull", cwd=ws.root)
+    assert result.returncode == 6, result.stderr
+    assert f"cannot pull: another nbvc push or pull is running here (pid {pid})" in result.stderr
+    assert "hint: wait for it to finish, then run the command again" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["process", "thread"])
+def test_a_waiting_push_runs_once_the_holder_lets_go(ws: Workspace, where: str) -> None:
+    write_notebook(ws.root / "a.ipynb", "1")
+    with ThreadPoolExecutor(1) as pool:
+        with lock_held_elsewhere(ws, where) as pid:
+            waiting = pool.submit(lambda: sync.push(Workspace(ws.root), wait=120))
+            # meanwhile a push given half a second waits all of it, then is refused ...
+            started = time.monotonic()
+            with pytest.raises(WorkspaceError, match=f"running here \\(pid {pid}\\)"):
+                sync.push(Workspace(ws.root), wait=0.5)
+            assert time.monotonic() - started >= 0.5
+            assert not waiting.done()  # ... and the one given two minutes is still waiting
+        assert waiting.result(timeout=120).count("uploaded") == 1
+
+
+def test_the_lock_of_a_killed_push_goes_with_its_process(ws: Workspace) -> None:
+    with subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(ws.root)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        holder.kill()
+        holder.wait(timeout=60)
+    write_notebook(ws.root / "a.ipynb", "1")
+    assert sync.push(ws).count("uploaded") == 1  # no stale lock to wait for or clear by hand
 
 
 def test_push_survives_503s_500s_resets_and_stalls(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -33,13 +32,3 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytes
     usercache.keep("x.bin", 1)
     assert not (tmp_path / "relative").exists()
     assert (tmp_path / "home" / ".cache" / "nbvc" / "x.bin").exists()
-
-
-def test_without_a_home_nothing_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd entry
-    usercache.keep("x.bin", 1)
-    assert usercache.cache_dir() is None
-    assert usercache.load("x.bin") is None
-    assert list(tmp_path.iterdir()) == []

@@ -9,14 +9,13 @@ the save id in its metadata, never uploaded twice.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,40 +97,56 @@ class PushReport:
         }
 
 
+#: names the process holding ``sync.lock`` ("pid N") while it holds it, for the refusal
+#: a second push or pull prints. A file of its own: the lock file belongs to filelock,
+#: and before filelock 3.30 a contender truncated it when opening it to try the lock.
+HOLDER_FILE = "sync.holder"
+
+
 @contextmanager
 def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterator[None]:
     """One push/pull at a time per workspace. A second one waits up to ``wait``
     seconds, then refuses cleanly, naming the holder; it never interleaves."""
+    # imported here: filelock takes 7-12 ms to import, which fetch, prune and doctor
+    # (they import this module but never take the lock) need not pay
+    from filelock import FileLock, Timeout
+
     path = workspace.nbvc_dir / "sync.lock"
+    holder_file = workspace.nbvc_dir / HOLDER_FILE
+    # A new lock object for every call, never a shared or singleton one: filelock counts
+    # re-entry per object, and a shared one would let a second push in through the
+    # same thread. Each object opens its own descriptor and flock(2) conflicts between
+    # descriptors within one process too, so the Jupyter server's uploader thread and a
+    # REST handler's push wait for each other exactly as two processes do.
+    lock = FileLock(path)
     try:
-        handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+        lock.acquire(timeout=wait)  # polls every 0.05 s; 0 makes exactly one attempt
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError, an OSError
+        raise WorkspaceError(
+            f"cannot {what}: another nbvc push or pull is running here ({_holder(holder_file)})",
+            hint="wait for it to finish, then run the command again",
+        ) from None
     except OSError as exc:
-        raise WorkspaceError(f"cannot open {path}: {exc.strerror}") from None
-    deadline = time.monotonic() + wait
+        raise WorkspaceError(f"cannot open {path}: {exc.strerror or exc}") from None
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() < deadline:
-                    time.sleep(0.05)
-                    continue
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise WorkspaceError(
-                    f"cannot {what}: another nbvc push or pull is running here ({holder})",
-                    hint="wait for it to finish, then run the command again",
-                ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        with suppress(OSError):  # only a name for the refusal; the lock holds without it
+            holder_file.write_text(f"pid {os.getpid()}")
         yield
     finally:
-        handle.close()
+        # removed while the lock is still held, so it never takes away the next holder's name
+        with suppress(OSError):
+            holder_file.unlink()
+        lock.release()
 
 
+def _holder(holder_file: Path) -> str:
+    """Who holds the sync lock, as its holder wrote it; one that has not written its name
+    yet is "another process". (A killed holder's name stays behind, but the lock goes
+    with the process, and the next holder writes over it.)"""
+    try:
+        return holder_file.read_text().strip() or "another process"
+    except (OSError, ValueError):  # gone, unreadable, or not text
+        return "another process"
 
 
 class Pusher:

@@ -31,8 +31,8 @@ def nbvc(root: Path, *args: str, env: dict[str, str] | None = None) -> subproces
 
 
 def snapshot(ws: Workspace) -> tuple:
-    """What must not change: every file's bytes (the index by its rows; the lock file
-    only names its last holder) and the bucket."""
+    """What must not change: every file's bytes (the index by its rows; the sync lock
+    file holds nothing, and a command that tries the lock may create it) and the bucket."""
     files = {}
     for path in sorted(ws.root.rglob("*")):
         if path.is_file() and not path.name.startswith(("index.db", "sync.lock")):
