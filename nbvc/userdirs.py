@@ -1,11 +1,11 @@
 """Where a user's own nbvc files live, the user config file and the user cache: in the
-folders platformdirs names for the platform.
+XDG folders, as platformdirs names them on Unix.
 
-On Linux (and other XDG systems) ``$XDG_CONFIG_HOME/nbvc`` and ``$XDG_CACHE_HOME/nbvc``,
-by default ``~/.config/nbvc`` and ``~/.cache/nbvc``; a relative XDG value is ignored, as
-the XDG spec says. On macOS the XDG variables when set, else ``~/Library/Application
-Support/nbvc`` and ``~/Library/Caches/nbvc``; on Windows ``%LOCALAPPDATA%\\nbvc`` and
-``%LOCALAPPDATA%\\nbvc\\Cache``.
+``$XDG_CONFIG_HOME/nbvc`` and ``$XDG_CACHE_HOME/nbvc``, by default ``~/.config/nbvc`` and
+``~/.cache/nbvc``; a relative XDG value is ignored, as the XDG spec says. nbvc runs on
+POSIX systems only (its locks need ``fcntl``), and uses these folders on macOS too, as
+git and most command-line tools do there, rather than ``~/Library``: a user file
+written before platformdirs was used keeps being read.
 """
 
 from __future__ import annotations
@@ -17,28 +17,28 @@ from pathlib import Path
 
 def config_folder() -> Path | None:
     """The folder of the user config file; None without a home folder."""
-    # imported when a folder is asked for, not with this module: platformdirs costs ~4 ms
-    # to import (it brings tempfile, shutil and random), which a command whose user file
-    # NBVC_CONFIG names, or that builds no S3 client (no cache), need not pay
-    from platformdirs import user_config_dir
+    # imported when a folder is asked for, not with this module: platformdirs brings
+    # tempfile, shutil and random, which a command whose user file NBVC_CONFIG names, or
+    # that builds no S3 client (no cache), need not import
+    from platformdirs.unix import Unix
 
-    return _absolute(user_config_dir)
+    return _absolute(lambda: Unix("nbvc").user_config_dir)
 
 
 def cache_folder() -> Path | None:
     """The user cache folder; None without a home folder."""
-    from platformdirs import user_cache_dir  # imported here: see config_folder
+    from platformdirs.unix import Unix  # imported here: see config_folder
 
-    return _absolute(user_cache_dir)
+    return _absolute(lambda: Unix("nbvc").user_cache_dir)
 
 
-def _absolute(folder_for: Callable[..., str]) -> Path | None:
-    """``folder_for``'s folder for nbvc, or None when there is no home folder to speak of
+def _absolute(folder_for: Callable[[], str]) -> Path | None:
+    """The folder ``folder_for`` names, or None when there is no home folder to speak of
     (a service account without one) rather than a folder relative to wherever the
     command runs: platformdirs raises RuntimeError then, or, given a relative HOME,
     answers with a relative path."""
     try:
-        folder = folder_for("nbvc", appauthor=False)  # %LOCALAPPDATA%\nbvc, not ...\nbvc\nbvc
+        folder = folder_for()
     except RuntimeError:
         return None
     return Path(folder) if os.path.isabs(folder) else None
