@@ -9,7 +9,9 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv-lowest/bin/python ]; then
     "$PYTHON" -m venv .venv-lowest
 fi
-"$PYTHON" scripts/floors.py > .venv-lowest/constraints.txt
+# read with a Python that has a TOML reader: 3.11's own, or .venv's tomli on 3.10
+READER=$([ -x .venv/bin/python ] && echo .venv/bin/python || echo "$PYTHON")
+"$READER" scripts/floors.py > .venv-lowest/constraints.txt
 rm -rf build
 .venv-lowest/bin/python -m pip install --quiet --disable-pip-version-check \
     --constraint .venv-lowest/constraints.txt ".[test]"
