@@ -108,7 +108,7 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
 
 def s3_client(endpoint_url: str | None = None):  # noqa: ANN201 - boto3 client
     """The tests' own client, with the tests' credentials: a module's client is made
-    before its first test's environment, and older botocore reads them when it makes one)."""
+    before its first test's environment, and older botocore reads them when it makes one."""
     from nbvc.store.s3 import make_client
 
     return make_client(endpoint_url or "", "us-east-1", TEST_ENV["AWS_ACCESS_KEY_ID"],
