@@ -2,12 +2,12 @@
 
 ``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
 folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
-answered without importing the command-line parser (click, and every command's
-module-level set-up) or rich: a log or status costs a few tens of milliseconds,
-and the parser's imports would be a large share of it. Only the plain
-forms take the lane (``status [--json] [PATH...]``, ``log [PATH] [--json]``); anything
-else, help included, goes to the click commands in :mod:`nbvc.cli.commands`, which print
-with the same functions (:mod:`nbvc.cli.render`). A whole-workspace status and
+answered without importing the command-line parser (click and the commands) or
+rich: those imports take longer than the whole of a plain log or status
+(benchmarks/README.md). Only the plain forms take the lane (``status [--json]
+[PATH...]``, ``log [PATH] [--json]``); anything else, help included, goes to the
+click commands in :mod:`nbvc.cli.commands`, which print with the same functions
+(:mod:`nbvc.cli.render`). A whole-workspace status and
 log's table skip the workspace too (its config, pathlib, typing): they need only
 :mod:`nbvc.tree` and the index.
 """

@@ -1,14 +1,13 @@
 """The ``nbvc`` command: parse, call the core, render. The only layer that prints.
 
-Built on click directly: it imports in a few milliseconds and parses with no
-validation layer of its own (typer 0.29 builds a pydantic adapter for every
-parameter of a command it parses; see benchmarks/README.md).
+Built on click itself, which parses with no validation layer of its own: typer
+0.29 builds a pydantic adapter for every parameter of every command it parses
+(start-up figures in benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import atexit
-import difflib
 import os
 import sys
 from datetime import datetime
@@ -78,7 +77,10 @@ class NbvcGroup(click.Group):
         if self.get_command(ctx, name) is None and not ctx.resilient_parsing \
                 and not name.startswith("-"):
             # checked before click's own lookup, so the message is the same in every
-            # click version (8.4 began to suggest in its own words)
+            # click version (8.4 began to suggest in its own words); difflib is imported
+            # only for a misspelt command, not on every command's start
+            import difflib
+
             close = difflib.get_close_matches(name, self.list_commands(ctx))
             if close:
                 raise click.UsageError(f"No such command {name!r}. Did you mean "
