@@ -2,11 +2,12 @@
 
 ``nbvc status`` (run from shell prompts and editors, often on every keystroke of a
 folder change) and ``nbvc log`` (how schedulers and scripts read VersionIds) are
-answered without importing typer and rich: importing typer and building its app
-costs as much as the query behind a log of 10,000 versions. Only the plain
-forms take the lane (``status [--json] [PATH...]``, ``log [PATH] [--json]``); anything
-else, help included, goes to the typer app in :mod:`nbvc.cli.commands`, which prints
-with the same functions (:mod:`nbvc.cli.render`). A whole-workspace status and
+answered without importing the command-line parser (click and the commands) or
+rich: those imports take longer than the whole of a plain log or status
+(benchmarks/README.md). Only the plain forms take the lane (``status [--json]
+[PATH...]``, ``log [PATH] [--json]``); anything else, help included, goes to the
+click commands in :mod:`nbvc.cli.commands`, which print with the same functions
+(:mod:`nbvc.cli.render`). A whole-workspace status and
 log's table skip the workspace too (its config, pathlib, typing): they need only
 :mod:`nbvc.tree` and the index.
 """
@@ -41,7 +42,7 @@ def main() -> None:
 
 
 def run(args: list[str]) -> None:
-    """The plain forms of status and log in the fast lane; the rest through typer."""
+    """The plain forms of status and log in the fast lane; the rest through the parser."""
     if args[:1] == ["status"] and all(a == "--json" or not a.startswith("-") for a in args[1:]):
         paths = [a for a in args[1:] if a != "--json"]
         print_status(paths or None, as_json="--json" in args)
@@ -49,9 +50,9 @@ def run(args: list[str]) -> None:
             and not any(a.startswith("-") for a in plain):
         print_log(plain[0] if plain else None, None, as_json="--json" in args)
     else:
-        from .cli.commands import app
+        from .cli.commands import parse_and_run
 
-        app(standalone_mode=True)
+        parse_and_run(args)
 
 
 def skip_collection_at_exit() -> None:

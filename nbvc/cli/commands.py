@@ -1,4 +1,9 @@
-"""The ``nbvc`` command: parse, call the core, render. The only layer that prints."""
+"""The ``nbvc`` command: parse, call the core, render. The only layer that prints.
+
+Built on click itself, which parses with no validation layer of its own: typer
+0.29 builds a pydantic adapter for every parameter of every command it parses
+(start-up figures in benchmarks/README.md).
+"""
 
 from __future__ import annotations
 
@@ -8,28 +13,125 @@ import sys
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any, NoReturn
 
-import typer
+import click
 
 from .. import __version__
 from ..errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
 from ..index import KINDS
 from .render import emit_json, print_log, print_status
 
-app = typer.Typer(
-    name="nbvc",
-    help="Git-like versioning of Jupyter notebooks on a versioned S3 bucket.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit codes: " + "; ".join(f"{k} {v.split(':')[0]}" for k, v in EXIT_CODES.items()),
-)
-remote_app = typer.Typer(help="Show or change the remote bucket.", no_args_is_help=True)
-app.add_typer(remote_app, name="remote")
-jupyter_app = typer.Typer(help="Set up Jupyter to archive every save.", no_args_is_help=True)
-app.add_typer(jupyter_app, name="jupyter")
+
+class HelpArgument(click.Argument):
+    """A positional argument with a help text, which click's arguments take only from
+    click 8.5 (listed under "Arguments" by :class:`NbvcCommand`)."""
+
+    def __init__(self, param_decls: list[str], help: str, **attrs: Any) -> None:
+        super().__init__(param_decls, **attrs)
+        self.help = help
+
+
+class NbvcCommand(click.Command):
+    """A command whose help describes its arguments before its options, and whose
+    line in the list of commands is its help's whole first paragraph."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click's own order, plus the arguments; written here rather than left to
+        # click 8.5's format_arguments so that help reads the same in every version
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        rows = [(param.human_readable_name, param.help) for param in self.get_params(ctx)
+                if isinstance(param, HelpArgument)]
+        if rows:
+            with formatter.section("Arguments"):
+                formatter.write_dl(rows)
+        self.format_options(ctx, formatter)
+        self.format_epilog(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        # click cuts the line at ``limit`` characters with "..."; the list wraps it instead
+        return " ".join((self.help or "").split("\n\n")[0].split())
+
+
+class NbvcGroup(click.Group):
+    """nbvc and its command groups: help when run bare, commands listed in the order
+    they are defined (groups last), and a suggestion for a misspelt command."""
+
+    command_class = NbvcCommand
+    group_class = type  # its groups are NbvcGroups too
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Run bare: the help on stdout and the exit code of a usage error. Done here, not
+        # by click's no_args_is_help, whose exit code and stream changed in click 8.2.
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(2)
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands, key=lambda name: isinstance(self.commands[name], click.Group))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing \
+                and not name.startswith("-"):
+            # checked before click's own lookup, so the message is the same in every
+            # click version (8.4 began to suggest in its own words); difflib is imported
+            # only for a misspelt command, not on every command's start
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx))
+            if close:
+                raise click.UsageError(f"No such command {name!r}. Did you mean "
+                                       f"{', '.join(map(repr, close))}?", ctx)
+        return super().resolve_command(ctx, args)
+
+
+def argument(name: str, help: str, **attrs: Any) -> Any:
+    return click.argument(name, cls=HelpArgument, help=help, **attrs)
+
+
+def list_or_none(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
+    """PATH... as the core takes it: a list, or None for "every notebook"."""
+    return list(values) or None
+
+
+def paths_argument() -> Any:
+    return argument("paths", "Notebooks or folders [all].", nargs=-1, callback=list_or_none)
+
+
+def json_option() -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def version_ref_option() -> Any:
+    return click.option("--version", "-v", "version",
+                        help="VersionId, name, hash prefix (7+), latest or latest~N.")
+
+
+def exit_with(code: int) -> NoReturn:
+    """End the command with ``code``, after what it printed."""
+    click.get_current_context().exit(code)
+
+
+def parse_and_run(args: list[str]) -> None:
+    """Run the command ``args`` name. Click reports its own errors (a usage error: the
+    usage, the message, exit 2); nbvc's errors and an interrupt are left to the
+    launcher's policy, which click's standalone mode would pre-empt (an interrupt
+    there is "Aborted!" and exit 1, not the launcher's exit 130)."""
+    try:
+        code = cli.main(args, standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns ^C into Abort
+            raise KeyboardInterrupt from None
+        print("Aborted!", file=sys.stderr)
+        sys.exit(1)
+    if code:  # what ctx.exit(code) returns outside standalone mode; commands return None
+        sys.exit(code)
 
 
 class LazyConsole:
@@ -53,24 +155,25 @@ out = LazyConsole()
 err = LazyConsole(stderr=True)
 
 
-def _version(value: bool) -> None:
-    if value:
+def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
         print(f"nbvc {__version__}")
-        raise typer.Exit()
+        ctx.exit()
 
 
-@app.callback()
-def main_options(
-    ctx: typer.Context,
-    directory: Annotated[
-        Path | None, typer.Option("-C", help="Run as if started in this directory.")
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    """Every save of a notebook is a version; push, fetch, pull and publish them."""
+EXIT_CODES_EPILOG = "\b\nExit codes:\n" + "\n".join(
+    f"  {code}  {meaning.split(':')[0]}" for code, meaning in EXIT_CODES.items())
+
+
+@click.group(cls=NbvcGroup, epilog=EXIT_CODES_EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", type=click.Path(path_type=Path),
+              help="Run as if started in this directory.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
+              help="Print the version.")
+def cli(directory: Path | None, debug: bool) -> None:
+    """Git-like versioning of Jupyter notebooks on a versioned S3 bucket."""
     if debug:
         os.environ["NBVC_DEBUG"] = "1"
     if directory is not None:
@@ -78,6 +181,7 @@ def main_options(
             os.chdir(directory)
         except OSError as exc:
             raise NbvcError(f"cannot enter {directory}: {exc.strerror}") from None
+
 
 
 def workspace(**overrides: Any) -> Any:
@@ -109,40 +213,34 @@ def human_size(size: int) -> str:
 
 # -- init / remote ---------------------------------------------------------------------
 
-RemoteOpt = Annotated[
-    str | None, typer.Option("--remote", help="s3://BUCKET, or local:///DIR for a local store.")
-]
-EndpointOpt = Annotated[
-    str | None, typer.Option("--endpoint-url", help="S3-compatible endpoint, e.g. http://127.0.0.1:9000.")
-]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="S3 region.")]
-UserOpt = Annotated[str | None, typer.Option("--user", help="User name in keys and history.")]
-WorkspacePrefixOpt = Annotated[
-    str | None, typer.Option("--workspace-prefix", help="Key prefix of drafts [workspace/USER].")
-]
-PublishedPrefixOpt = Annotated[
-    str | None, typer.Option("--published-prefix", help="Key prefix of published copies [published/USER].")
-]
+
+def settings_options(command: Any) -> Any:
+    """--endpoint-url, --region, --user and the two key prefixes: init and remote set take them alike."""
+    for option in reversed([
+        click.option("--endpoint-url", help="S3-compatible endpoint, e.g. http://127.0.0.1:9000."),
+        click.option("--region", help="S3 region."),
+        click.option("--user", help="User name in keys and history."),
+        click.option("--workspace-prefix", help="Key prefix of drafts [workspace/USER]."),
+        click.option("--published-prefix", help="Key prefix of published copies [published/USER]."),
+    ]):
+        command = option(command)
+    return command
 
 
-@app.command()
-def init(
-    path: Annotated[Path, typer.Argument(help="Folder of notebooks.")] = Path("."),
-    remote: RemoteOpt = None,
-    endpoint_url: EndpointOpt = None,
-    region: RegionOpt = None,
-    user: UserOpt = None,
-    workspace_prefix: WorkspacePrefixOpt = None,
-    published_prefix: PublishedPrefixOpt = None,
-) -> None:
+@cli.command()
+@argument("path", "Folder of notebooks. [default: .]", default=".", type=click.Path(path_type=Path))
+@click.option("--remote", help="s3://BUCKET, or local:///DIR for a local store.")
+@settings_options
+def init(path: Path, remote: str | None, endpoint_url: str | None, region: str | None,
+         user: str | None, workspace_prefix: str | None, published_prefix: str | None) -> None:
     """Make a folder an nbvc workspace (creates .nbvc/ with config, index, objects).
 
     With no --remote, versions go to the embedded local store: no account, no network.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc init
-
       nbvc init --remote s3://my-bucket --endpoint-url http://127.0.0.1:9000 --user kylek
     """
     from ..core.workspace import Workspace
@@ -158,13 +256,17 @@ def init(
     out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
 
 
-@remote_app.command("show")
-def remote_show(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-) -> None:
+@cli.group()
+def remote() -> None:
+    """Show or change the remote bucket."""
+
+
+@remote.command("show")
+@json_option()
+def remote_show(as_json: bool) -> None:
     """Print the remote and the key prefixes in use.
 
-    [b]Example[/b]: nbvc remote show --json
+    Example: nbvc remote show --json
     """
     ws = workspace()
     s = ws.settings
@@ -185,18 +287,14 @@ def remote_show(
         out.print(f"{name:17} {value}")
 
 
-@remote_app.command("set")
-def remote_set(
-    remote: Annotated[str, typer.Argument(help="s3://BUCKET, local:///DIR, or '' for embedded.")],
-    endpoint_url: EndpointOpt = None,
-    region: RegionOpt = None,
-    user: UserOpt = None,
-    workspace_prefix: WorkspacePrefixOpt = None,
-    published_prefix: PublishedPrefixOpt = None,
-) -> None:
+@remote.command("set")
+@argument("remote", "s3://BUCKET, local:///DIR, or '' for embedded.")
+@settings_options
+def remote_set(remote: str, endpoint_url: str | None, region: str | None, user: str | None,
+               workspace_prefix: str | None, published_prefix: str | None) -> None:
     """Point the workspace at another remote (saved in .nbvc/config.toml).
 
-    [b]Example[/b]: nbvc remote set s3://team-notebooks --region eu-west-1
+    Example: nbvc remote set s3://team-notebooks --region eu-west-1
     """
     from ..store import parse_remote
 
@@ -209,20 +307,19 @@ def remote_set(
     out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
 
 
-@app.command()
-def doctor(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild damaged local state.")] = False,
-) -> None:
+@cli.command()
+@json_option()
+@click.option("--repair", is_flag=True, help="Rebuild damaged local state.")
+def doctor(as_json: bool, repair: bool) -> None:
     """Check config, index, credentials, bucket and versioning; say how to fix each.
 
     --repair rebuilds a damaged index from the bucket, removes damaged local
     objects and downloads pushed versions missing locally. Exits 5 when a check fails.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc doctor --json
-
       nbvc doctor --repair
     """
     from ..core.doctor import repair as repair_workspace
@@ -240,24 +337,23 @@ def doctor(
             if check.fix and check.status != "ok":
                 out.print(f"      {'':18} fix: {check.fix}", soft_wrap=True)
     if any(c.status == "fail" for c in checks):
-        raise typer.Exit(5)
+        exit_with(5)
 
 
 # -- save / log ------------------------------------------------------------------------
 
 
-@app.command()
-def save(
-    paths: Annotated[list[str] | None, typer.Argument(help="Notebooks or folders [all].")] = None,
-    message: Annotated[str | None, typer.Option("-m", "--message", help="A label.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-) -> None:
+@cli.command()
+@paths_argument()
+@click.option("-m", "--message", help="A label.")
+@json_option()
+def save(paths: list[str] | None, message: str | None, as_json: bool) -> None:
     """Record a version of notebooks whose bytes changed (identical bytes: unchanged).
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc save analysis.ipynb
-
       nbvc save -m "before refactor"        (every changed notebook)
     """
     results = workspace().save(paths or None, message)
@@ -275,28 +371,24 @@ def save(
             out.print(f"unchanged  {r.path}")
 
 
-@app.command()
-def log(
-    path: Annotated[str | None, typer.Argument(help="A notebook [every notebook].")] = None,
-    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N versions.")] = None,
-    since: Annotated[str | None, typer.Option(
-        "--since", help="Only versions saved since: 2026-12-01, 2026-12-01T09:30, 3h, 2d, 1w.")] = None,
-    author: Annotated[str | None, typer.Option("--author", help="Only versions saved by USER.")] = None,
-    kind: Annotated[str | None, typer.Option(
-        "--kind", help="Only versions of one kind: " + ", ".join(KINDS) + ".")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook [every notebook].", required=False)
+@click.option("-n", "--limit", type=int, help="At most N versions.")
+@click.option("--since", help="Only versions saved since: 2026-12-01, 2026-12-01T09:30, 3h, 2d, 1w.")
+@click.option("--author", help="Only versions saved by USER.")
+@click.option("--kind", help="Only versions of one kind: " + ", ".join(KINDS) + ".")
+@json_option()
+def log(path: str | None, limit: int | None, since: str | None, author: str | None,
+        kind: str | None, as_json: bool) -> None:
     """List versions newest first, with S3 VersionIds: of one notebook, or of every
     notebook in the workspace (with their paths).
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc log analysis.ipynb -n 5
-
       nbvc log --since 2d --author ana
-
       nbvc log --kind checkpoint
-
       nbvc log analysis.ipynb --json | jq -r '.[0].version_id'
     """
     if limit is not None and limit < 0:
@@ -309,9 +401,6 @@ def log(
 
 
 # -- sync ------------------------------------------------------------------------------
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-PathsArg = Annotated[list[str] | None, typer.Argument(help="Notebooks or folders [all].")]
 
 
 def progress_bar(as_json: bool) -> Any:
@@ -339,25 +428,24 @@ def progress_bar(as_json: bool) -> Any:
     return start
 
 
-@app.command()
-def push(
-    paths: PathsArg = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=256,
-                                             help="Parallel uploads [16].")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Push over remote changes (both kept).")] = False,
-    no_save: Annotated[bool, typer.Option("--no-save", help="Push only what is already saved.")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@paths_argument()
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parallel uploads [16].")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent.")
+@click.option("--force", is_flag=True, help="Push over remote changes (both kept).")
+@click.option("--no-save", is_flag=True, help="Push only what is already saved.")
+@json_option()
+def push(paths: list[str] | None, jobs: int | None, dry_run: bool, force: bool, no_save: bool,
+         as_json: bool) -> None:
     """Save changed notebooks, then upload every pending save as a new object version.
 
     One request per save; a notebook whose remote moved is refused (exit 4) while
     the others still push. Safe to interrupt and run again.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc push
-
       nbvc push notebooks/ --jobs 32 --json
     """
     from ..core import sync
@@ -384,24 +472,23 @@ def push(
         print(f"{done}, {s['conflicts']} conflicts, {s['failed']} failed, "
               f"{s['invalid']} invalid, {human_size(s['bytes'])} in {s['seconds']:.2f}s")
     if report.count("conflict"):
-        raise typer.Exit(4)
+        exit_with(4)
     if report.count("failed"):
-        raise typer.Exit(5)
+        exit_with(5)
     if report.invalid:
-        raise typer.Exit(PARTLY_DONE)
+        exit_with(PARTLY_DONE)
 
 
-@app.command()
-def fetch(
-    paths: PathsArg = None,
-    full: Annotated[bool, typer.Option(
-        "--full", help="Read every version's metadata now (default: each notebook's latest; "
-                       "older ones on first use, e.g. by log)")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@paths_argument()
+@click.option("--full", is_flag=True,
+              help="Read every version's metadata now (default: each notebook's latest; "
+                   "older ones on first use, e.g. by log)")
+@json_option()
+def fetch(paths: list[str] | None, full: bool, as_json: bool) -> None:
     """Learn the remote's versions (other machines' pushes, a lost index) into the index.
 
-    [b]Example[/b]: nbvc fetch && nbvc status
+    Example: nbvc fetch && nbvc status
     """
     from ..core import sync
 
@@ -417,19 +504,18 @@ def fetch(
               f"adopted, {report.deleted} delete markers, {report.names} names "
               f"in {report.seconds:.2f}s")
     if report.refused:
-        raise typer.Exit(PARTLY_DONE)
+        exit_with(PARTLY_DONE)
 
 
-@app.command()
-def pull(
-    paths: PathsArg = None,
-    version: Annotated[str | None, typer.Option("--version", help="A version ref (one notebook).")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Take theirs whole where both sides changed (yours stay in history).")] = False,
-    strategy: Annotated[str | None, typer.Option(
-        "--strategy", help="Settle conflicting cells for one side: ours or theirs.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@paths_argument()
+@click.option("--version", help="A version ref (one notebook).")
+@click.option("--force", is_flag=True,
+              help="Take theirs whole where both sides changed (yours stay in history).")
+@click.option("--strategy", help="Settle conflicting cells for one side: ours or theirs.")
+@json_option()
+def pull(paths: list[str] | None, version: str | None, force: bool, strategy: str | None,
+         as_json: bool) -> None:
     """Bring the remote's latest (or --version REF) into the workspace, verified by sha256.
 
     Changed only here: left alone. Changed only there: fast-forward. Changed on both
@@ -437,12 +523,11 @@ def pull(
     cell by cell with your file untouched. Deleted there: an unchanged copy is
     removed. Your changes are saved as a version before anything is written.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc pull
-
       nbvc pull analysis.ipynb --strategy theirs
-
       nbvc pull analysis.ipynb --version latest~2
     """
     from ..core import sync
@@ -457,40 +542,38 @@ def pull(
             (err if o.status in ("conflict", "refused", "skipped", "failed") else out).print(
                 line, soft_wrap=True)
     if any(o.status == "conflict" for o in outcomes):
-        raise typer.Exit(4)
+        exit_with(4)
     if any(o.status == "failed" for o in outcomes):
-        raise typer.Exit(5)
+        exit_with(5)
     if any(o.status in ("refused", "skipped") for o in outcomes):
-        raise typer.Exit(PARTLY_DONE)
+        exit_with(PARTLY_DONE)
 
 
-@app.command()
-def status(paths: PathsArg = None, as_json: JsonOpt = False) -> None:
+@cli.command()
+@paths_argument()
+@json_option()
+def status(paths: list[str] | None, as_json: bool) -> None:
     """Per notebook: new, modified, pending push, remote ahead (as of the last fetch), conflict.
 
-    [b]Example[/b]: nbvc fetch && nbvc status --json
+    Example: nbvc fetch && nbvc status --json
     """
     print_status(paths or None, as_json)
 
 
 # -- versions and publishing -----------------------------------------------------------
 
-VersionOpt = Annotated[str | None, typer.Option(
-    "--version", "-v", help="VersionId, name, hash prefix (7+), latest or latest~N.")]
 
-
-@app.command()
-def show(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    version: VersionOpt = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE.")] = None,
-) -> None:
+@cli.command()
+@argument("path", "A notebook.")
+@version_ref_option()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+def show(path: str, version: str | None, output: Path | None) -> None:
     """Print the exact bytes of a version (default: the newest) or write them to a file.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc show analysis.ipynb --version latest~1 > previous.ipynb
-
       nbvc show analysis.ipynb -v 3HL4kqtJlcpXroDTDmJ -o pinned.ipynb
     """
     from ..core.versions import show as show_version
@@ -507,26 +590,25 @@ def show(
     err.print(f"wrote {len(data)} bytes to {output}")
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def diff(
-    ctx: typer.Context,
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    ref_a: Annotated[str | None, typer.Argument(help="Old side [latest version].")] = None,
-    ref_b: Annotated[str | None, typer.Argument(help="New side [the working file].")] = None,
-    as_json: JsonOpt = False,
-    web: Annotated[bool, typer.Option("--web", help="Open nbdime's web diff on 127.0.0.1.")] = False,
-) -> None:
+@cli.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@argument("path", "A notebook.")
+@argument("ref_a", "Old side [latest version].", required=False)
+@argument("ref_b", "New side [the working file].", required=False)
+@json_option()
+@click.option("--web", is_flag=True, help="Open nbdime's web diff on 127.0.0.1.")
+@click.pass_context
+def diff(ctx: click.Context, path: str, ref_a: str | None, ref_b: str | None, as_json: bool,
+         web: bool) -> None:
     """Cell-aware diff of two versions, by nbdime (defaults: newest version vs working file).
 
     nbdime's own flags pass through: -s/-S sources, -o/-O outputs, -a/-A attachments,
     -m/-M metadata, -i/-I ids, -d/-D details (lower case: only these; upper: ignore).
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc diff analysis.ipynb
-
       nbvc diff analysis.ipynb latest~2 latest -s        (sources only)
-
       nbvc diff analysis.ipynb --json | jq length
     """
     from ..core.versions import diff_sides
@@ -542,16 +624,15 @@ def diff(
         print_diff(a, b, ctx.args, color=out.is_terminal)
 
 
-@app.command()
-def restore(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    version: Annotated[str, typer.Option("--version", "-v", help="The version to bring back.")],
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook.")
+@click.option("--version", "-v", required=True, help="The version to bring back.")
+@json_option()
+def restore(path: str, version: str, as_json: bool) -> None:
     """Bring an old version back as the working file (the current file is saved first;
     the restore is itself a new save).
 
-    [b]Example[/b]: nbvc restore analysis.ipynb --version latest~3
+    Example: nbvc restore analysis.ipynb --version latest~3
     """
     from ..core.versions import restore as restore_version
 
@@ -564,21 +645,20 @@ def restore(
     out.print(f"restored {result['path']} to {result['restored'][:8]}")
 
 
-@app.command()
-def publish(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    version: VersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook.")
+@version_ref_option()
+@json_option()
+def publish(path: str, version: str | None, as_json: bool) -> None:
     """Copy one exact version (server-side) to the published prefix; print its VersionId.
 
     An unpushed version is pushed first. Publishing the same content again makes no
     new version.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc publish notebooks/mine.ipynb
-
       nbvc publish notebooks/mine.ipynb --version 3HL4kqtJlcpXroDTDmJ --json
     """
     from ..core.publish import publish as publish_version
@@ -594,24 +674,23 @@ def publish(
     unpinned_warning(result)
 
 
-@app.command()
-def prune(
-    paths: PathsArg = None,
-    keep_last: Annotated[int, typer.Option(
-        "--keep-last", help="Versions each notebook keeps, newest first (1 or more).")] = ...,  # type: ignore[assignment]
-    keep_within: Annotated[str | None, typer.Option(
-        "--keep-within", help="Also keep every version saved within this span: 12h, 30d, 2w.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be deleted.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@paths_argument()
+@click.option("--keep-last", type=int, required=True,
+              help="Versions each notebook keeps, newest first (1 or more).")
+@click.option("--keep-within", help="Also keep every version saved within this span: 12h, 30d, 2w.")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted.")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@json_option()
+def prune(paths: list[str] | None, keep_last: int, keep_within: str | None, dry_run: bool,
+          yes: bool, as_json: bool) -> None:
     """Delete old versions from the bucket for good: never the latest, a named or
     published one, the one this workspace stands on, or anything not pushed.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc prune --keep-last 20 --dry-run
-
       nbvc prune analysis.ipynb --keep-last 5 --keep-within 30d --yes
     """
     from ..core import prune as pruning
@@ -639,8 +718,8 @@ def prune(
         for r in listing:
             err.print(f"{r['path']} {r['short'] or '-'} {when(r['saved_at'])} {r['version_id']}",
                       soft_wrap=True, highlight=False)
-        if not typer.confirm(f"Delete these {len(doomed)} version(s) from the bucket for good?"):
-            raise typer.Exit(1)
+        if not click.confirm(f"Delete these {len(doomed)} version(s) from the bucket for good?"):
+            exit_with(1)
     deleted = pruning.prune(ws, doomed)
     if as_json:
         emit_json({"deleted": deleted, "versions": listing, "kept": planned.kept})
@@ -659,24 +738,23 @@ def unpinned_warning(result: dict[str, Any]) -> None:
                   "could expire it", soft_wrap=True)
 
 
-retention_app = typer.Typer(help="S3 lifecycle rules that expire old versions, sparing pins.",
-                            no_args_is_help=True)
-app.add_typer(retention_app, name="retention")
+@cli.group()
+def retention() -> None:
+    """S3 lifecycle rules that expire old versions, sparing pins."""
 
 
-@retention_app.command("set")
-def retention_set(
-    noncurrent_days: Annotated[int, typer.Option(
-        "--noncurrent-days", min=1, help="Expire a version this many days after a newer one.")] = ...,  # type: ignore[assignment]
-    keep_newer: Annotated[int | None, typer.Option(
-        "--keep-newer", min=1, help="But keep this many newer noncurrent versions.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@retention.command("set")
+@click.option("--noncurrent-days", type=click.IntRange(min=1), required=True,
+              help="Expire a version this many days after a newer one.")
+@click.option("--keep-newer", type=click.IntRange(min=1),
+              help="But keep this many newer noncurrent versions.")
+@json_option()
+def retention_set(noncurrent_days: int, keep_newer: int | None, as_json: bool) -> None:
     """Write nbvc's lifecycle rule for this workspace's prefix: noncurrent versions
     expire, never a named version or a published one's source, never the published
     prefix. Other rules in the bucket stay as they are.
 
-    [b]Example[/b]: nbvc retention set --noncurrent-days 90 --keep-newer 20
+    Example: nbvc retention set --noncurrent-days 90 --keep-newer 20
     """
     from ..core.retention import set_retention
 
@@ -690,12 +768,13 @@ def retention_set(
               f"versions are spared (rule {rule['ID']!r})", soft_wrap=True, highlight=False)
 
 
-@retention_app.command("show")
-def retention_show(as_json: JsonOpt = False) -> None:
+@retention.command("show")
+@json_option()
+def retention_show(as_json: bool) -> None:
     """The bucket's lifecycle rules that reach this workspace or its published prefix,
     and whether any could expire a named or published version.
 
-    [b]Example[/b]: nbvc retention show --json
+    Example: nbvc retention show --json
     """
     from ..core.retention import rules_here
 
@@ -715,11 +794,12 @@ def retention_show(as_json: JsonOpt = False) -> None:
                   f"{mark}", soft_wrap=True, highlight=False)
 
 
-@app.command()
-def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]) -> None:
+@cli.command()
+@argument("path", "A published notebook.")
+def unpublish(path: str) -> None:
     """Remove a notebook from the published prefix (its history stays, behind a delete marker).
 
-    [b]Example[/b]: nbvc unpublish notebooks/mine.ipynb
+    Example: nbvc unpublish notebooks/mine.ipynb
     """
     from ..core.publish import unpublish as unpublish_path
 
@@ -727,11 +807,12 @@ def unpublish(path: Annotated[str, typer.Argument(help="A published notebook.")]
     out.print(f"unpublished {result['published_key']} (delete marker {result['delete_marker']})")
 
 
-@app.command()
-def published(as_json: JsonOpt = False) -> None:
+@cli.command()
+@json_option()
+def published(as_json: bool) -> None:
     """Every published notebook: key, current VersionId, source VersionId, sha256, when, who.
 
-    [b]Example[/b]: nbvc published --json
+    Example: nbvc published --json
     """
     from ..core.publish import published as list_published
 
@@ -750,20 +831,20 @@ def published(as_json: JsonOpt = False) -> None:
     out.print(table if rows else "nothing published")
 
 
-@app.command()
-def url(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    version: VersionOpt = None,
-    published_copy: Annotated[bool, typer.Option("--published", help="The published copy.")] = False,
-    expires: Annotated[int, typer.Option("--expires", help="Seconds the URL works (max 7 days).")] = 3600,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook.")
+@version_ref_option()
+@click.option("--published", "published_copy", is_flag=True, help="The published copy.")
+@click.option("--expires", type=int, default=3600, show_default=True,
+              help="Seconds the URL works (max 7 days).")
+@json_option()
+def url(path: str, version: str | None, published_copy: bool, expires: int, as_json: bool) -> None:
     """A presigned GET URL of one exact version (S3 remotes only).
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       curl -o run.ipynb "$(nbvc url notebooks/mine.ipynb --published)"
-
       nbvc url notebooks/mine.ipynb --version latest~1 --expires 600 --json
     """
     from ..core.publish import presigned_url
@@ -779,28 +860,25 @@ def url(
 # -- names -----------------------------------------------------------------------------
 
 
-@app.command()
-def tag(
-    path: Annotated[str, typer.Argument(help="A notebook.")],
-    name: Annotated[str, typer.Argument(help="The name: letters, digits, '.', '_', '-'.")],
-    version: VersionOpt = None,
-    force: Annotated[bool, typer.Option("--force", "-f",
-                                        help="Move the name if it names another version.")] = False,
-    delete: Annotated[bool, typer.Option("--delete", "-d", help="Take the name away.")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook.")
+@argument("name", "The name: letters, digits, '.', '_', '-'.")
+@version_ref_option()
+@click.option("--force", "-f", is_flag=True, help="Move the name if it names another version.")
+@click.option("--delete", "-d", is_flag=True, help="Take the name away.")
+@json_option()
+def tag(path: str, name: str, version: str | None, force: bool, delete: bool, as_json: bool) -> None:
     """Name one version of a notebook (default: its newest; pushed first if it is not).
 
     The name is kept in the bucket (another machine sees it after 'nbvc fetch') and
     is a version ref wherever one is taken: show, diff, restore, publish, pull, url,
     nbvc://KEY@NAME. A name that names another version moves only with --force.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc tag analysis.ipynb reviewed
-
       nbvc tag analysis.ipynb q3-report --version latest~1 --force
-
       nbvc tag --delete analysis.ipynb reviewed
     """
     from ..core import names
@@ -829,17 +907,16 @@ def tag(
     out.print(f"{line} (version {result['version_id']})", soft_wrap=True)
 
 
-@app.command()
-def tags(
-    path: Annotated[str | None, typer.Argument(help="A notebook [every notebook].")] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A notebook [every notebook].", required=False)
+@json_option()
+def tags(path: str | None, as_json: bool) -> None:
     """List named versions: path, name, hash, VersionId, who and when (as last fetched).
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc fetch && nbvc tags
-
       nbvc tags analysis.ipynb --json
     """
     from ..core.names import tags as list_tags
@@ -863,20 +940,19 @@ def tags(
 # -- deleted notebooks -----------------------------------------------------------------
 
 
-@app.command()
-def deleted(
-    no_fetch: Annotated[bool, typer.Option(
-        "--no-fetch", help="Read the last fetch instead of asking the bucket (offline).")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@click.option("--no-fetch", is_flag=True,
+              help="Read the last fetch instead of asking the bucket (offline).")
+@json_option()
+def deleted(no_fetch: bool, as_json: bool) -> None:
     """List notebooks whose latest version in the bucket is a delete marker (deleted in
     Jupyter, on another machine, in the console): when, by whom where known, and the
     last version before the delete. The bucket is fetched first.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc deleted
-
       nbvc deleted --json | jq -r '.[].path'
     """
     from ..core.undelete import deleted as list_deleted
@@ -902,12 +978,11 @@ def deleted(
     print(f"'nbvc undelete PATH' brings one back ({len(rows)} deleted)")
 
 
-@app.command()
-def undelete(
-    path: Annotated[str, typer.Argument(help="A deleted notebook.")],
-    version: VersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@cli.command()
+@argument("path", "A deleted notebook.")
+@version_ref_option()
+@json_option()
+def undelete(path: str, version: str | None, as_json: bool) -> None:
     """Bring a deleted notebook back: the last version before the delete (or --version
     REF) is written to the working file, saved as a new version and pushed, so the
     bucket's latest is a real version again.
@@ -916,10 +991,10 @@ def undelete(
     bytes there are just recorded. A notebook that is not deleted exits 2; one the
     bucket never had, 3.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc undelete analysis.ipynb
-
       nbvc undelete analysis.ipynb --version latest~2 --json
     """
     from ..core.undelete import undelete as undelete_path
@@ -935,18 +1010,21 @@ def undelete(
         err.print(f"[yellow]restored here, not pushed[/]: {result['path']}: {result['detail']}",
                   soft_wrap=True)
     if result["status"] != "undeleted":
-        raise typer.Exit({"conflict": 4, "busy": 6}.get(result["push_status"], 5))
+        exit_with({"conflict": 4, "busy": 6}.get(result["push_status"], 5))
 
 
 # -- jupyter ---------------------------------------------------------------------------
 
 
-@jupyter_app.command("config")
-def jupyter_config(
-    write: Annotated[bool, typer.Option(
-        "--write", help="Enable nbvc's server extension where Jupyter reads config first.")
-    ] = False,
-) -> None:
+@cli.group()
+def jupyter() -> None:
+    """Set up Jupyter to archive every save."""
+
+
+@jupyter.command("config")
+@click.option("--write", is_flag=True,
+              help="Enable nbvc's server extension where Jupyter reads config first.")
+def jupyter_config(write: bool) -> None:
     """Print this workspace's settings as Jupyter config, or --write the switch that
     turns nbvc on in Jupyter.
 
@@ -955,10 +1033,10 @@ def jupyter_config(
     text is for a Jupyter config file that must name the bucket itself, e.g. a
     JupyterHub image's /etc/jupyter/jupyter_server_config.py.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       nbvc jupyter config --write && jupyter lab
-
       nbvc jupyter config >> /etc/jupyter/jupyter_server_config.py
     """
     ws = workspace()

@@ -1,6 +1,6 @@
 """What the commands print: status lines, log tables, JSON, colours. The lean lane of
 the entry point (plain ``status`` and ``log``) prints with these too, so this module
-imports neither typer nor rich."""
+imports neither click nor rich."""
 
 from __future__ import annotations
 
