@@ -5,6 +5,7 @@ request that carries no credentials."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -57,6 +58,20 @@ def test_a_profile_gives_the_credentials(on_server: Path, no_default_credentials
     else:
         env[how] = "dev"
     pushed = run_nbvc("push", cwd=on_server, env=env)
+    assert pushed.returncode == 0 and pushed.stdout.startswith("1 uploaded"), pushed.stderr
+
+
+def test_remote_set_pins_a_profile(tmp_path: Path, moto_server, bucket_url: str,  # noqa: ANN001
+                                   no_default_credentials: Path) -> None:
+    assert run_nbvc("init", cwd=tmp_path).returncode == 0  # the embedded store first
+    write_notebook(tmp_path / "a.ipynb", "one")
+    assert run_nbvc("save", cwd=tmp_path).returncode == 0
+    moved = run_nbvc("remote", "set", bucket_url, "--endpoint-url", moto_server.url,
+                     "--profile", "dev", cwd=tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    shown = json.loads(run_nbvc("remote", "show", "--json", cwd=tmp_path).stdout)
+    assert shown["profile"] == "dev"
+    pushed = run_nbvc("push", cwd=tmp_path)
     assert pushed.returncode == 0 and pushed.stdout.startswith("1 uploaded"), pushed.stderr
 
 

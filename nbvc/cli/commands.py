@@ -215,10 +215,13 @@ def human_size(size: int) -> str:
 
 
 def settings_options(command: Any) -> Any:
-    """--endpoint-url, --region, --user and the two key prefixes: init and remote set take them alike."""
+    """--endpoint-url, --region, --profile, --user and the two key prefixes: init and remote
+    set take them alike."""
     for option in reversed([
         click.option("--endpoint-url", help="S3-compatible endpoint, e.g. http://127.0.0.1:9000."),
         click.option("--region", help="S3 region."),
+        click.option("--profile", help="AWS profile whose credentials and region to use "
+                                       "(~/.aws/config, ~/.aws/credentials)."),
         click.option("--user", help="User name in keys and history."),
         click.option("--workspace-prefix", help="Key prefix of drafts [workspace/USER]."),
         click.option("--published-prefix", help="Key prefix of published copies [published/USER]."),
@@ -232,7 +235,8 @@ def settings_options(command: Any) -> Any:
 @click.option("--remote", help="s3://BUCKET, or local:///DIR for a local store.")
 @settings_options
 def init(path: Path, remote: str | None, endpoint_url: str | None, region: str | None,
-         user: str | None, workspace_prefix: str | None, published_prefix: str | None) -> None:
+         profile: str | None, user: str | None, workspace_prefix: str | None,
+         published_prefix: str | None) -> None:
     """Make a folder an nbvc workspace (creates .nbvc/ with config, index, objects).
 
     With no --remote, versions go to the embedded local store: no account, no network.
@@ -248,8 +252,8 @@ def init(path: Path, remote: str | None, endpoint_url: str | None, region: str |
     if not path.is_dir():
         raise NbvcError(f"{path}: not a directory")
     ws, created = Workspace.init(path, {
-        "remote": remote, "endpoint_url": endpoint_url, "region": region, "user": user,
-        "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
+        "remote": remote, "endpoint_url": endpoint_url, "region": region, "profile": profile,
+        "user": user, "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
     })
     verb = "Initialised" if created else "Reinitialised"
     out.print(f"{verb} nbvc workspace in {ws.nbvc_dir}")
@@ -276,6 +280,7 @@ def remote_show(as_json: bool) -> None:
         "url": ws.store.display_url(),
         "endpoint_url": s.endpoint_url,
         "region": s.region,
+        "profile": s.profile,
         "user": s.user,
         "workspace_prefix": s.workspace_prefix,
         "published_prefix": s.published_prefix,
@@ -290,8 +295,9 @@ def remote_show(as_json: bool) -> None:
 @remote.command("set")
 @argument("remote", "s3://BUCKET, local:///DIR, or '' for embedded.")
 @settings_options
-def remote_set(remote: str, endpoint_url: str | None, region: str | None, user: str | None,
-               workspace_prefix: str | None, published_prefix: str | None) -> None:
+def remote_set(remote: str, endpoint_url: str | None, region: str | None, profile: str | None,
+               user: str | None, workspace_prefix: str | None,
+               published_prefix: str | None) -> None:
     """Point the workspace at another remote (saved in .nbvc/config.toml).
 
     Example: nbvc remote set s3://team-notebooks --region eu-west-1
@@ -301,8 +307,8 @@ def remote_set(remote: str, endpoint_url: str | None, region: str | None, user: 
     ws = workspace()
     parse_remote(remote, ws.nbvc_dir)  # refuse a malformed URL before writing anything
     ws.update_settings({
-        "remote": remote, "endpoint_url": endpoint_url, "region": region, "user": user,
-        "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
+        "remote": remote, "endpoint_url": endpoint_url, "region": region, "profile": profile,
+        "user": user, "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
     })
     out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
 
