@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,7 +19,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_CODES, PARTLY_DONE, NbvcError, UsageError
 from ..index import KINDS
-from .render import emit_json, print_log, print_status
+from .render import emit_json, human_size, print_log, print_status, when
 
 
 class HelpArgument(click.Argument):
@@ -189,26 +188,6 @@ def workspace(**overrides: Any) -> Any:
     from ..core.workspace import Workspace
 
     return Workspace.find(overrides=overrides or None)
-
-
-LOCAL_TZ = datetime.now().astimezone().tzinfo
-
-
-def when(iso: str | None) -> str:
-    """An index timestamp in the local time zone, to the second."""
-    if not iso:
-        return ""
-    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).isoformat(sep=" ")[:19]
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1 << 20:
-        return f"{size / 1024:.1f} KB"
-    if size < 1 << 30:
-        return f"{size / (1 << 20):.1f} MB"
-    return f"{size / (1 << 30):.1f} GB"
 
 
 # -- init / remote ---------------------------------------------------------------------

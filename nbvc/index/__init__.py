@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-    from .rows import HeadRow, NameRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
+    from .rows import HeadRow, LogRow, NameRow, PublishRow, RemoteLatestRow, SaveRow, StatRow
 
 #: how many of the migrations in :mod:`nbvc.index.schema` an up-to-date index has run
 #: (its ``PRAGMA user_version``)
@@ -85,27 +85,9 @@ def index_error(path: str | Path, exc: sqlite3.Error) -> WorkspaceError:
     return WorkspaceError(f"index {path} is unreadable ({text})",
                           hint="run 'nbvc doctor --repair' to rebuild it from the remote")
 
-#: ``nbvc log``'s columns: a header and the SQL that renders a ``saves`` row's cell
-LOG_COLUMNS = (
-    ("version", "coalesce(nullif(substr(sha256, 1, 8), ''), '-')"),
-    ("saved", "datetime(saved_at, 'localtime')"),
-    ("size", """CASE WHEN size < 1024 THEN size || ' B'
-                     WHEN size < 1048576 THEN printf('%.1f KB', size / 1024.0)
-                     WHEN size < 1073741824 THEN printf('%.1f MB', size / 1048576.0)
-                     ELSE printf('%.1f GB', size / 1073741824.0) END"""),
-    ("author", "author || '@' || host"),
-    ("kind", KIND_SQL),
-    ("version id", """coalesce(version_id, 'not pushed')
-                      || CASE WHEN unverified THEN ' (unverified)' ELSE '' END
-                      || CASE WHEN (key, version_id) IN (SELECT source_key, source_version_id
-                                                         FROM publishes WHERE state='published')
-                              THEN ' published' ELSE '' END
-                      || coalesce((SELECT ' [' || group_concat(name, ', ') || ']'
-                                   FROM (SELECT name FROM names n WHERE n.key = saves.key
-                                         AND n.version_id = saves.version_id ORDER BY name)),
-                                  '')"""),
-    ("message", "coalesce(message, '')"),
-)
+#: the fields of a :meth:`Index.log_rows` tuple, in order (:data:`.rows.LogRow`)
+LOG_FIELDS = ("sha256", "saved_at", "size", "author", "host", "path", "kind", "key", "version_id",
+              "unverified", "message")
 
 
 #: a known path without a stat cache: (mtime_ns, size, inode, clean, ahead)
@@ -417,46 +399,20 @@ class Index:
         return self.rows(f"SELECT * FROM saves {where} ORDER BY saved_at DESC, id DESC LIMIT :limit",
                          {**params, "limit": -1 if limit is None else limit})
 
-    def history_table(self, path: str | None, limit: int | None = None,
-                      styles: tuple[str, str, str, str] = ("", "", "", ""),
-                      since: str | None = None, author: str | None = None,
-                      kind: str | None = None) -> list[str]:
-        """What ``nbvc log`` prints, newest first: a header and aligned lines, one column
-        per :data:`LOG_COLUMNS` (no lines when ``path`` has no versions); with no
-        ``path``, every notebook's versions and a path column. SQLite formats,
-        measures and pads every cell, so a log costs one Python string per line, not
-        one per cell and a layout pass. ``styles``: ANSI codes that open and close the
-        header line, then the first column; ``since`` and ``author`` filter as in
+    def log_rows(self, path: str | None, limit: int | None = None, since: str | None = None,
+                 author: str | None = None, kind: str | None = None) -> list[LogRow]:
+        """What ``nbvc log`` shows of each version (of ``path``, or of every notebook),
+        newest first: plain tuples of :data:`LOG_FIELDS`, as stored but for ``kind``
+        (one of :data:`KINDS`). Tuples, not dicts: a workspace's log reads every
+        version. Their names and publishes: :meth:`version_names`,
+        :meth:`published_versions`. ``since``, ``author`` and ``kind`` filter as in
         :meth:`workspace_history`."""
-        head_on, head_off, first_on, first_off = styles
-        columns = LOG_COLUMNS if path is not None else (*LOG_COLUMNS[:4], ("path", "path"),
-                                                        *LOG_COLUMNS[4:])
-        headers, exprs = zip(*columns, strict=True)
-        last = len(exprs) - 1
-        cell = "%!-*s"  # a cell padded to a width given in characters ('!'), as length() counts
-        pad = (cell + "  ") * last + "%s"
-        cells = ", ".join(f"{expr} AS c{i}" for i, expr in enumerate(exprs))
-        widths = ", ".join(f"max(length(:h{i}), max(length(c{i}))) AS w{i}" for i in range(last))
-        header = ", ".join([f"w{i}, :h{i}" for i in range(last)] + [f":h{last}"])
-        body = ", ".join([f"w{i}, c{i}" for i in range(last)] + [f"c{last}"])
-        where, filters = self._history_filter(path, since, author, kind)
-        sql = f"""
-            WITH r AS MATERIALIZED (SELECT {cells}, saved_at, id FROM saves {where}
-                                    ORDER BY saved_at DESC, id DESC LIMIT :limit),
-                 w AS (SELECT {widths} FROM r)
-            SELECT line FROM (
-                SELECT 0 AS k, '' AS saved_at, 0 AS id,
-                       :head_on || rtrim(printf(:pad, {header})) || :head_off AS line
-                FROM w WHERE EXISTS (SELECT 1 FROM r)
-                UNION ALL
-                SELECT 1, saved_at, id, rtrim(printf(:first, {body})) FROM r, w)
-            ORDER BY k, saved_at DESC, id DESC"""
-        params = {**filters, "limit": -1 if limit is None else limit, "pad": pad,
-                  "first": first_on + cell + first_off + pad[len(cell):],
-                  "head_on": head_on, "head_off": head_off,
-                  **{f"h{i}": h for i, h in enumerate(headers)}}
+        where, params = self._history_filter(path, since, author, kind)
+        fields = ", ".join(KIND_SQL if f == "kind" else f for f in LOG_FIELDS)
+        sql = f"SELECT {fields} FROM saves {where} ORDER BY saved_at DESC, id DESC LIMIT :limit"
         with self._lock:
-            return [line for (line,) in self.conn.execute(sql, params)]
+            return self.conn.execute(sql, {**params, "limit": -1 if limit is None else limit}
+                                     ).fetchall()
 
     def count_saves(self, path: str) -> int:
         row = self.one("SELECT count(*) AS n FROM saves WHERE path=?", [path])
@@ -844,6 +800,13 @@ class Index:
         """``path``'s versions with content that are in the bucket, newest first."""
         return self.rows("SELECT * FROM saves WHERE path=? AND kind='save' AND version_id IS NOT "
                          "NULL ORDER BY saved_at DESC, id DESC", [path])
+
+    def published_versions(self) -> set[tuple[str, str]]:
+        """(key, VersionId) of every version a publish was made from, unpublished since
+        or not (:meth:`published_sources`: only those not unpublished since)."""
+        with self._lock:
+            return set(self.conn.execute(
+                "SELECT source_key, source_version_id FROM publishes WHERE state='published'"))
 
     def published_sources(self) -> set[tuple[str, str]]:
         """(key, VersionId) of every version published and not unpublished since."""

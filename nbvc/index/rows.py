@@ -1,7 +1,7 @@
-"""The rows the index hands the layers above, as named types: one per table. At run
-time they are plain dicts (SQLite's rows by column name); these types name their
-fields for readers and type checkers. Imported only for type checking: ``typing``
-stays out of status's start-up."""
+"""The rows the index hands the layers above, as named types: one per table, and the
+log's. At run time they are plain dicts (SQLite's rows by column name) or, for the
+log, plain tuples; these types name their fields for readers and type checkers.
+Imported only for type checking: ``typing`` stays out of status's start-up."""
 
 from __future__ import annotations
 
@@ -93,3 +93,21 @@ class NameRow(TypedDict):
     tagged_by: str
     record_key: str  # the name's record: nbvc-names/<key>/<name>.json
     record_version_id: str  # the version of the record this index read or wrote
+
+
+#: One version as ``nbvc log`` lists it (:meth:`nbvc.index.Index.log_rows`): a plain
+#: tuple, as the cursor gives it (a workspace's log reads every version, so no object is
+#: built per row), with the fields of :data:`nbvc.index.LOG_FIELDS`:
+LogRow = tuple[
+    str,  # sha256: "" while a version listed by fetch is not yet described
+    str,  # saved_at: ISO 8601 in UTC, as nbvc writes it (2026-11-27T09:30:00.000000+00:00)
+    int,  # size in bytes
+    str,  # author
+    str,  # host
+    str,  # path
+    str,  # kind: one of nbvc.index.KINDS
+    str | None,  # key: None while not pushed
+    str | None,  # version_id: None while not pushed
+    int,  # unverified: 1 for a version another tool wrote that nothing could check
+    str | None,  # message
+]
