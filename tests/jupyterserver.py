@@ -56,9 +56,13 @@ class JupyterServer:
 
     @property
     def environ(self) -> dict[str, str]:
-        """The environment Jupyter (and any jupyter or nbvc command of the test) runs in."""
+        """The environment Jupyter (and any jupyter or nbvc command of the test) runs in:
+        the tests' S3 credentials unless the environment has its own (a server a module
+        shares is started before its first test's environment is set)."""
+        from .conftest import TEST_ENV
+
         base = Path(self.dirs.name)
-        return {**os.environ, "JUPYTER_CONFIG_DIR": str(self.config_dir),
+        return {**TEST_ENV, **os.environ, "JUPYTER_CONFIG_DIR": str(self.config_dir),
                 "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_DATA_DIR": str(base / "data"),
                 "JUPYTER_PLATFORM_DIRS": "1", "JUPYTERLAB_SETTINGS_DIR": str(base / "lab-settings"),
                 "JUPYTERLAB_WORKSPACES_DIR": str(base / "lab-workspaces"), **self.env}
