@@ -114,8 +114,8 @@ def default_user() -> str:
 
 def user_config_path() -> Path | None:
     """``$NBVC_CONFIG`` if set, else ``config.toml`` in the user's nbvc config folder
-    (on Linux ``$XDG_CONFIG_HOME/nbvc``, ``~/.config/nbvc``; see :mod:`nbvc.userdirs`;
-    none without a home folder)."""
+    (``$XDG_CONFIG_HOME/nbvc``, ``~/.config/nbvc``: :mod:`nbvc.userdirs`; none without a
+    home folder)."""
     explicit = os.environ.get("NBVC_CONFIG")
     if explicit:
         return Path(explicit)

@@ -1,5 +1,5 @@
-"""The user cache, on Linux ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``; other
-platforms: :mod:`nbvc.userdirs`): derived values that spare later commands work
+"""The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``; :mod:`nbvc.userdirs`):
+derived values that spare later commands work
 (botocore's parsed models). Everything in it can be deleted at any time; a cache that
 cannot be read or written only makes nbvc slower.
 

@@ -6,9 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
-if [ ! -x .venv-lowest/bin/python ]; then
-    "$PYTHON" -m venv .venv-lowest
-fi
+# made afresh each time: a package a floor no longer names must not linger in it
+"$PYTHON" -m venv --clear .venv-lowest
 # read with a Python that has a TOML reader: 3.11's own, or .venv's tomli on 3.10
 READER=$([ -x .venv/bin/python ] && echo .venv/bin/python || echo "$PYTHON")
 "$READER" scripts/floors.py > .venv-lowest/constraints.txt

@@ -96,3 +96,15 @@ def test_the_python_api_takes_a_boto3_session(tmp_path: Path, moto_server, bucke
     write_notebook(tmp_path / "a.ipynb", "two")
     report = nbvc.Workspace.find().push()  # no session, and no credentials in the chain
     assert not report.ok and "no AWS credentials found" in report.outcomes[0].detail
+
+
+def test_a_sessions_region_comes_before_the_region_setting(
+        tmp_path: Path, bucket_url: str, moto_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    nbvc.Workspace.init(tmp_path, {"remote": bucket_url, "endpoint_url": moto_server.url,
+                                   "region": "ap-south-1"}, check_remote=False)
+    with_region = boto3.Session(region_name="eu-west-1")
+    assert nbvc.Workspace(tmp_path, session=with_region).store.client.meta.region_name == "eu-west-1"
+    without = boto3.Session()
+    assert without.region_name is None
+    assert nbvc.Workspace(tmp_path, session=without).store.client.meta.region_name == "ap-south-1"

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import make_bucket, s3_client
+from .conftest import make_bucket, run_nbvc, s3_client
 from .jupyterserver import JupyterServer, wait_until
 from .test_jupyter import body, notebook, versions, workspace_server
 
@@ -126,6 +126,19 @@ def test_nbvc_jupyter_config_write_turns_nbvc_on_where_jupyter_reads(s3, tmp_pat
         finally:
             jupyter.stop()
     assert not (tmp_path / "jupyter_server_config.py").exists()
+
+
+def test_a_config_that_enables_nbvc_jupyter_itself_still_loads_it(tmp_path: Path) -> None:
+    """An earlier nbvc's config enabled the module ``nbvc.jupyter`` by name."""
+    assert run_nbvc("init", cwd=tmp_path).returncode == 0
+    jupyter = JupyterServer(tmp_path, 'c.ServerApp.jpserver_extensions = {"nbvc.jupyter": True}')
+    with disabled_in_environment(jupyter):
+        jupyter.start()
+        try:
+            answer = jupyter.api("GET", "/api/nbvc")
+            assert answer.status_code == 200 and answer.json()["active"], answer.text
+        finally:
+            jupyter.stop()
 
 
 def test_jupyterhub_image_config_archives_each_user_under_their_prefix(s3, tmp_path: Path) -> None:

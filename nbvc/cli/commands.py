@@ -1,8 +1,7 @@
 """The ``nbvc`` command: parse, call the core, render. The only layer that prints.
 
-Built on click itself, which parses with no validation layer of its own: typer
-0.29 builds a pydantic adapter for every parameter of every command it parses
-(start-up figures in benchmarks/README.md).
+Built on click itself, which parses with no validation layer of its own, so every
+command starts with only what it needs (benchmarks/README.md says why not typer).
 """
 
 from __future__ import annotations

@@ -107,8 +107,8 @@ HOLDER_FILE = "sync.holder"
 def workspace_lock(workspace: Workspace, what: str, wait: float = 0.0) -> Iterator[None]:
     """One push/pull at a time per workspace. A second one waits up to ``wait``
     seconds, then refuses cleanly, naming the holder; it never interleaves."""
-    # imported here: filelock takes 7-12 ms to import, which fetch, prune and doctor
-    # (they import this module but never take the lock) need not pay
+    # imported here: fetch, prune and doctor import this module but never take the lock,
+    # and need not import filelock
     from filelock import FileLock, Timeout
 
     path = workspace.nbvc_dir / "sync.lock"

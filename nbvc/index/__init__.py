@@ -533,8 +533,7 @@ class Index:
             self._remember_stat(path, st, sha256, md5, base)
 
     def _remember_stat(self, path: str, st: Any, sha256: str, md5: str, base: str | None) -> None:
-        # plain SQL: status refreshes stats and starts without sqlite-utils, and a base
-        # not given keeps the one recorded, which an upsert of the row cannot say
+        # plain SQL: status refreshes stats, and starts without importing sqlite-utils
         self.conn.execute(
             "INSERT INTO stat_cache (path, mtime_ns, size, inode, sha256, md5, base, racy) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "

@@ -8,6 +8,9 @@ Each migration first checks whether its change is there already. Indexes made
 before nbvc used sqlite-utils have their migrations counted by ``user_version`` only,
 not named in sqlite-utils' table: for them, the migrations they had run find their
 change made and do nothing, and the newer ones run.
+
+Tables are made with sqlite-utils' ``create`` except where a constraint it cannot
+state matters (ids never used again, single-row tables): those are written out.
 """
 
 from __future__ import annotations
@@ -27,14 +30,28 @@ WATCHED = ("saves", "heads", "remote_latest", "stat_cache")
 def first_schema(db: Database) -> None:
     if db["saves"].exists():
         return
-    db["saves"].create(
-        {"id": int, "uid": str, "path": str, "kind": str, "sha256": str, "md5": str,
-         "size": int, "saved_at": str, "author": str, "host": str, "parent_uid": str,
-         "message": str, "key": str, "version_id": str, "etag": str, "pushed_at": str},
-        pk="id", defaults={"kind": "save"},
-        not_null={"uid", "path", "kind", "sha256", "md5", "size", "saved_at", "author", "host"})
+    # written out: a version's id is never used again once its row is deleted (an id
+    # tells a version from the ones saved after it), which sqlite-utils' create cannot say
+    db.execute("""
+        CREATE TABLE saves (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'save',
+            sha256 TEXT NOT NULL,
+            md5 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            saved_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            host TEXT NOT NULL,
+            parent_uid TEXT,
+            message TEXT,
+            key TEXT,
+            version_id TEXT,
+            etag TEXT,
+            pushed_at TEXT
+        )""")
     saves = db["saves"]
-    saves.create_index(["uid"], index_name="saves_by_uid", unique=True)
     saves.create_index(["path", "id"], index_name="saves_by_path")
     saves.create_index(["key", "version_id"], index_name="saves_by_version")
     saves.create_index(["sha256"], index_name="saves_by_sha")
@@ -47,13 +64,19 @@ def first_schema(db: Database) -> None:
          "fetched_at": str},
         pk="path", defaults={"deleted": 0},
         not_null={"key", "version_id", "etag", "deleted", "fetched_at"})
-    db["publishes"].create(
-        {"id": int, "path": str, "sha256": str, "source_key": str, "source_version_id": str,
-         "published_key": str, "published_version_id": str, "published_at": str,
-         "author": str, "state": str},
-        pk="id", defaults={"state": "published"},
-        not_null={"path", "sha256", "source_key", "source_version_id", "published_key",
-                  "published_version_id", "published_at", "author", "state"})
+    db.execute("""
+        CREATE TABLE publishes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            source_version_id TEXT NOT NULL,
+            published_key TEXT NOT NULL,
+            published_version_id TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'published'
+        )""")
     db["stat_cache"].create(
         {"path": str, "mtime_ns": int, "size": int, "inode": int, "sha256": str, "md5": str,
          "base": str},
@@ -81,8 +104,9 @@ def generation(db: Database) -> None:
     database from another (a rebuilt index counts from 0 again)."""
     if db["generation"].exists():
         return
-    db["generation"].create({"id": int, "token": str, "number": int}, pk="id",
-                            not_null={"token", "number"})
+    # one row, ever (the CHECK, which sqlite-utils' create cannot say)
+    db.execute("CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "token TEXT NOT NULL, number INTEGER NOT NULL)")
     db["generation"].insert({"id": 1, "token": secrets.token_hex(16), "number": 0})
     for table in WATCHED:
         for event in ("insert", "update", "delete"):
@@ -109,7 +133,8 @@ def verification_racy_journal(db: Database) -> None:
     if "racy" not in db["stat_cache"].columns_dict:
         db["stat_cache"].add_column("racy", int, not_null_default=0)
     if not db["journal"].exists():
-        db["journal"].create({"id": int, "size": int}, pk="id", not_null={"size"})
+        db.execute("CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                   "size INTEGER NOT NULL)")  # one row, as generation
         db["journal"].insert({"id": 1, "size": 0})
 
 

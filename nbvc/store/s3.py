@@ -90,9 +90,10 @@ def make_client(
         s3={"addressing_style": "path"} if endpoint_url else None,
     )
     try:
-        if session is not None:
+        if session is not None:  # its own region first; the setting where it has none
             client = session.client("s3", endpoint_url=endpoint_url or None,
-                                    region_name=region or None, config=config)
+                                    region_name=session.region_name or region or None,
+                                    config=config)
         else:
             client = _botocore_session(profile, access_key_id, secret_access_key, region) \
                 .create_client("s3", endpoint_url=endpoint_url or None, config=config)
