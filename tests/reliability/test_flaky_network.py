@@ -18,6 +18,7 @@ from nbvc.errors import RemoteError
 
 from ..conftest import write_notebook
 from ..faultproxy import FaultProxy, random_faults
+from .conftest import repetitions
 from .helpers import audit, fresh_workspace
 
 FAULTS = ["503", "500", "reset", "reset-before", "stall"]
@@ -30,13 +31,14 @@ def flaky(moto_server):  # noqa: ANN201
 
 
 def test_push_fetch_pull_and_publish_all_finish_through_faults(tmp_path: Path, moto_server, flaky,
-                                                                  figures) -> None:
+                                                                  figures, request) -> None:  # noqa: ANN001
+    count = repetitions(request.config, 12, 30)  # notebooks; a third of them saved twice
     ws = fresh_workspace(tmp_path / "a", moto_server.url, endpoint=flaky.url)
     ws.update_settings({"retries": 10})
-    for i in range(30):
+    for i in range(count):
         write_notebook(ws.root / f"n{i}.ipynb", str(i))
     assert sync.push(ws).ok
-    for i in range(0, 30, 3):
+    for i in range(0, count, 3):
         write_notebook(ws.root / f"n{i}.ipynb", f"second {i}")
     assert sync.push(ws).ok
     published = pub.publish(ws, str(ws.root / "n0.ipynb"), "~1")
@@ -44,8 +46,8 @@ def test_push_fetch_pull_and_publish_all_finish_through_faults(tmp_path: Path, m
                             bucket=ws.store.bucket, host="desktop")
     other.update_settings({"retries": 10})
     fetched, outcomes = sync.pull(other)
-    assert fetched.learned == 40 and all(o.status == "updated" for o in outcomes)
-    for i in range(30):
+    assert fetched.learned == count + count // 3 and all(o.status == "updated" for o in outcomes)
+    for i in range(count):
         assert (other.root / f"n{i}.ipynb").read_bytes() == (ws.root / f"n{i}.ipynb").read_bytes()
     data = ws.store.get(published["published_key"], published["published_version_id"])
     assert hashlib.sha256(data).hexdigest() == published["sha256"]
