@@ -1,7 +1,7 @@
 """The user cache, ``$XDG_CACHE_HOME/nbvc`` (``~/.cache/nbvc``; :mod:`nbvc.userdirs`):
-derived values that spare later commands work
-(botocore's parsed models). Everything in it can be deleted at any time; a cache that
-cannot be read or written only makes nbvc slower.
+derived values that spare later commands work (botocore's parsed models). Everything
+in it can be deleted at any time; a cache that cannot be read or written only makes
+nbvc slower.
 
 What is cached is marshalled data that nbvc loads as its own, so the cache lives only
 in a folder the user owns by absolute path: a relative ``XDG_CACHE_HOME`` is ignored

@@ -194,7 +194,7 @@ def workspace(**overrides: Any) -> Any:
 
 def settings_options(command: Any) -> Any:
     """--endpoint-url, --region, --profile, --user and the two key prefixes: init and remote
-    set take them alike."""
+    set take them alike, each passed on under its setting's name (``**settings``)."""
     for option in reversed([
         click.option("--endpoint-url", help="S3-compatible endpoint, e.g. http://127.0.0.1:9000."),
         click.option("--region", help="S3 region."),
@@ -212,9 +212,7 @@ def settings_options(command: Any) -> Any:
 @argument("path", "Folder of notebooks. [default: .]", default=".", type=click.Path(path_type=Path))
 @click.option("--remote", help="s3://BUCKET, or local:///DIR for a local store.")
 @settings_options
-def init(path: Path, remote: str | None, endpoint_url: str | None, region: str | None,
-         profile: str | None, user: str | None, workspace_prefix: str | None,
-         published_prefix: str | None) -> None:
+def init(path: Path, remote: str | None, **settings: str | None) -> None:
     """Make a folder an nbvc workspace (creates .nbvc/ with config, index, objects).
 
     With no --remote, versions go to the embedded local store: no account, no network.
@@ -229,10 +227,7 @@ def init(path: Path, remote: str | None, endpoint_url: str | None, region: str |
 
     if not path.is_dir():
         raise NbvcError(f"{path}: not a directory")
-    ws, created = Workspace.init(path, {
-        "remote": remote, "endpoint_url": endpoint_url, "region": region, "profile": profile,
-        "user": user, "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
-    })
+    ws, created = Workspace.init(path, {"remote": remote, **settings})
     verb = "Initialised" if created else "Reinitialised"
     out.print(f"{verb} nbvc workspace in {ws.nbvc_dir}")
     out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
@@ -273,9 +268,7 @@ def remote_show(as_json: bool) -> None:
 @remote.command("set")
 @argument("remote", "s3://BUCKET, local:///DIR, or '' for embedded.")
 @settings_options
-def remote_set(remote: str, endpoint_url: str | None, region: str | None, profile: str | None,
-               user: str | None, workspace_prefix: str | None,
-               published_prefix: str | None) -> None:
+def remote_set(remote: str, **settings: str | None) -> None:
     """Point the workspace at another remote (saved in .nbvc/config.toml).
 
     Example: nbvc remote set s3://team-notebooks --region eu-west-1
@@ -284,10 +277,7 @@ def remote_set(remote: str, endpoint_url: str | None, region: str | None, profil
 
     ws = workspace()
     parse_remote(remote, ws.nbvc_dir)  # refuse a malformed URL before writing anything
-    ws.update_settings({
-        "remote": remote, "endpoint_url": endpoint_url, "region": region, "profile": profile,
-        "user": user, "workspace_prefix": workspace_prefix, "published_prefix": published_prefix,
-    })
+    ws.update_settings({"remote": remote, **settings})
     out.print(f"remote: {ws.store.display_url(ws.settings.workspace_prefix + '/')}")
 
 
