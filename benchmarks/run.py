@@ -1,10 +1,11 @@
-"""Benchmarks of nbvc against its peers, on one local S3 server, with ratios from
-the same run.
+"""Benchmarks of nbvc against its peers, each scenario on one local S3 server that
+every tool shares, with ratios from the same run.
 
     python -m benchmarks.run [--quick] [--runs N]
 
-Starts its own moto server on 127.0.0.1, runs every scenario, prints a table of
-medians and ratios, and writes docs/performance.md and docs/performance.json.
+Starts its own moto server on 127.0.0.1 (and LocalStack's S3 for the scale
+scenario, see localstack.py), runs every scenario, prints a table of medians and
+ratios, and writes docs/performance.md and docs/performance.json.
 Peers that are not installed (aws, s3cmd, rclone) are reported and skipped.
 """
 
@@ -15,13 +16,15 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ from tests.s3server import MotoServer
 from .corpus import make_corpus, touch_one_percent
 
 ROOT = Path(__file__).resolve().parent.parent
+MEASURE = Path(__file__).resolve().with_name("measure.py")
 #: samples of the sub-second commands (status, log and their baselines), interleaved:
 #: they last 0.03-0.2 s, and one hiccup of this VM moves a median of three by a third
 SHORT_SAMPLES = 11
@@ -67,6 +71,19 @@ class Bench:
 
         return make_client(self.server.url, "us-east-1", pool_size=32)
 
+    @contextmanager
+    def serving(self, server: Any) -> Iterator[None]:
+        """Scenarios run inside talk to ``server`` (started here, stopped after)
+        instead of the moto server."""
+        moto = self.server, self.client
+        self.server = server.start()
+        try:
+            self.client = self._client()
+            yield
+        finally:
+            server.stop()
+            self.server, self.client = moto
+
     def bucket(self) -> str:
         self.buckets += 1
         name = f"bench-{self.buckets}"
@@ -76,20 +93,20 @@ class Bench:
 
     def run(self, command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
             check: bool = True) -> tuple[float, int]:
-        """Wall time and peak RSS (KB) of one command, started on a quiet disk: the
-        kernel's write-back of files the set-up just wrote slows every file creation
-        for seconds, which would be charged to whichever tool runs next."""
+        """Wall time and peak RSS (KB) of one command (taken by measure.py, which see),
+        started on a quiet disk: the kernel's write-back of files the set-up just wrote
+        slows every file creation for seconds, which would be charged to whichever tool
+        runs next."""
         os.sync()
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env or self.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        process.returncode = os.waitstatus_to_exitcode(status)
+        result = self.work / "measured.json"
+        result.unlink(missing_ok=True)
+        process = subprocess.run([sys.executable, str(MEASURE), str(result), *command], cwd=cwd,
+                                 env=env or self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if check and process.returncode != 0:
+            stderr = process.stderr.decode(errors="replace")
             raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr[-500:]}")
-        return elapsed, usage.ru_maxrss
+        measured = json.loads(result.read_text())
+        return measured["seconds"], measured["max_rss_kb"]
 
     def record(self, scenario: str, tool: str, samples: list[float], note: str = "") -> Row:
         row = Row(scenario, tool, statistics.median(samples) if samples else None, note, samples)
@@ -299,33 +316,68 @@ def remote_versions(bench: Bench, versions: int, notebooks: int) -> str:
 
 
 def fetch_vs_list(bench: Bench, versions: int, notebooks: int | None = None,
-                  scenario: str = "fetch") -> None:
-    """nbvc fetch of many remote versions into an empty index against listing them; with
-    the workspace's whole log after it, and fetch's peak memory."""
+                  scenario: str = "fetch") -> tuple[str, Path]:
+    """nbvc fetch of many remote versions into an empty index against listing them, and
+    fetch's peak memory; returns the scenario's name and the last fetched workspace
+    (for :func:`workspace_log`)."""
     notebooks = notebooks or max(1, versions // 100)  # 100 versions per notebook by default
+    began = time.perf_counter()
     bucket = remote_versions(bench, versions, notebooks)
-    samples: dict[str, list[float]] = {"nbvc fetch": [], "aws s3api list-object-versions": [],
-                                       "nbvc log (workspace)": []}
-    peak = 0
+    print(f"  bucket of {versions} versions filled in {time.perf_counter() - began:.0f}s", flush=True)
+    samples: dict[str, list[float]] = {"nbvc fetch": [], "aws s3api list-object-versions": []}
+    peak, first_logs = 0, []
     for run in range(bench.runs):
         root = bench.work / f"{scenario}{run}"
         root.mkdir()
         bench.run(nbvc("init", "--remote", f"s3://{bucket}", "--endpoint-url", bench.server.url,
                        "--user", "bench"), cwd=root)
         seconds, rss = bench.run(nbvc("fetch"), cwd=root)
+        # read-only: the last connection to close would otherwise fold the index's WAL in
+        uri = f"file:{root / '.nbvc' / 'index.db'}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as index:
+            (recorded,) = index.execute("SELECT count(*) FROM saves").fetchone()
+        if recorded != versions:  # a fast fetch that missed versions measures nothing
+            raise RuntimeError(f"nbvc fetch recorded {recorded} of the bucket's {versions} versions")
         samples["nbvc fetch"].append(seconds)
         peak = max(peak, rss)
-        samples["nbvc log (workspace)"].append(bench.run(nbvc("log"), cwd=root)[0])
+        first_logs.append(bench.run(nbvc("log"), cwd=root)[0])
         if shutil.which("aws"):
             samples["aws s3api list-object-versions"].append(bench.run(
                 ["aws", "s3api", "list-object-versions", "--endpoint-url", bench.server.url,
                  "--bucket", bucket, "--prefix", "workspace/bench/"])[0])
-        shutil.rmtree(root)
+        if run < bench.runs - 1:
+            shutil.rmtree(root)
     name = f"{scenario}, {versions} remote versions" + (f" of {notebooks} notebooks" if scenario != "fetch"
                                                        else "")
-    for tool, values in samples.items():
-        bench.record(name, tool, values)
+    for tool in ("nbvc fetch", "aws s3api list-object-versions"):
+        bench.record(name, tool, samples[tool])
     bench.facts[f"{name}: fetch peak RSS MB"] = round(peak / 1024, 1)
+    bench.facts[f"{name}: first nbvc log after each fetch, s"] = [round(s, 3) for s in first_logs]
+    return name, root
+
+
+def workspace_log(bench: Bench, name: str, root: Path) -> None:
+    """The log of a fetched workspace, which asks the bucket nothing, timed as the other
+    sub-second commands are, 11 times (the first log after each fetch is a figure of
+    its own: it may read an index the VM has paged out, see README.md)."""
+    bench.record(name, "nbvc log (workspace)", [bench.run(nbvc("log"), cwd=root)[0] for _ in range(11)])
+    shutil.rmtree(root)
+
+
+def scale_scenario(bench: Bench, versions: int, server: str) -> None:
+    """:func:`fetch_vs_list` of a big history (100 versions a notebook), on LocalStack's
+    S3 (see benchmarks/localstack.py) unless ``server`` is moto."""
+    notebooks = max(1, versions // 100)
+    if server == "moto":
+        bench.facts["scale server"] = "moto (the other scenarios' server)"
+        workspace_log(bench, *fetch_vs_list(bench, versions, notebooks, "scale"))
+        return
+    from .localstack import VERSION, LocalStackServer
+
+    bench.facts["scale server"] = f"LocalStack {VERSION} in server mode, S3 alone, on 127.0.0.1"
+    with bench.serving(LocalStackServer(bench.work / "localstack", bench.work / "localstack.log")):
+        fetched = fetch_vs_list(bench, versions, notebooks, "scale")
+    workspace_log(bench, *fetched)  # with the server (a gigabyte of versions) stopped
 
 
 def push_memory(bench: Bench, counts: tuple[int, ...]) -> None:
@@ -423,7 +475,8 @@ def write_report(bench: Bench, checks: list[dict[str, Any]], command: str, secon
         f"({seconds:.0f} s). Machine: {machine}. Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions.items()) + ". "
         "S3 server: moto in server mode on 127.0.0.1 (about 5 ms of CPU per request), "
-        "shared by every tool. Medians of the runs; lower is better.", "",
+        "shared by every tool (the scale scenario's: see \"scale server\" below). "
+        "Medians of the runs; lower is better.", "",
         "| scenario | tool | median s | runs |", "| --- | --- | --- | --- |",
     ]
     for row in bench.rows:
@@ -437,7 +490,9 @@ def write_report(bench: Bench, checks: list[dict[str, Any]], command: str, secon
     lines += ["", "## Other figures", ""]
     lines += [f"* {k}: {v}" for k, v in bench.facts.items()]
     lines += ["", "Re-run: `python -m benchmarks.run --quick` (about a minute or two) or "
-              "`python -m benchmarks.run` (full). See `benchmarks/README.md`.", ""]
+              "`python -m benchmarks.run` (full). A big history, 100,000 versions, on its own: "
+              "`python -m benchmarks.run --only scale` writes docs/performance-scale.md. "
+              "See `benchmarks/README.md`.", ""]
     return "\n".join(lines)
 
 
@@ -446,11 +501,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small corpora, one run each")
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--count", type=int, default=None, help="notebooks in the sync corpus")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the report (and its .json beside it); by default "
+                             "docs/performance.md, or docs/performance-scale.md for --only scale")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--scale-versions", type=int, default=None,
                         help="versions in the scale scenario's bucket (100 per notebook)")
+    parser.add_argument("--scale-server", choices=("localstack", "moto"), default="localstack",
+                        help="the scale scenario's S3 server (moto cannot list 100,000 versions)")
     args = parser.parse_args()
+    if args.out is None:  # the scale scenario's report does not take the others' place
+        args.out = ROOT / "docs" / ("performance-scale.md" if args.only == "scale" else "performance.md")
     runs = args.runs or (1 if args.quick else 3)
     scale = args.scale_versions or (2_000 if args.quick else 100_000)
     count = args.count or (200 if args.quick else 2000)
@@ -471,10 +532,10 @@ def main() -> None:
                 "status": lambda: status_vs_git(bench, 1000 if args.quick else 10_000),
                 "log": lambda: log_vs_startup(bench, 10_000),
                 "startup": lambda: startup_imports(bench),
-                "fetch": lambda: fetch_vs_list(bench, 500 if args.quick else 10_000),
+                "fetch": lambda: workspace_log(bench, *fetch_vs_list(bench, 500 if args.quick else 10_000)),
                 # a big history: many notebooks with many versions each (only on request:
                 # filling the bucket takes minutes)
-                "scale": lambda: fetch_vs_list(bench, scale, max(1, scale // 100), "scale"),
+                "scale": lambda: scale_scenario(bench, scale, args.scale_server),
                 "jupyter": lambda: save_latency(bench),
                 "memory": lambda: push_memory(bench, (20, 80) if args.quick else (100, 1000)),
             }

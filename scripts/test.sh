@@ -27,3 +27,6 @@ if [ "$status" -ne 0 ]; then
 fi
 # every declared range is true: the fast part of the suite on the lowest versions
 bash scripts/lowest.sh
+# the scale benchmark's server: LocalStack's S3 installed from its pins, on loopback,
+# and the scenario end to end on a small bucket (apart: the install takes a minute)
+python -m pytest -q -p no:cacheprovider --localstack tests/test_benchmarks_scale.py

@@ -27,6 +27,9 @@ TEST_ENV = {
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--full", action="store_true", help="also run the slow, exhaustive tests")
+    parser.addoption("--localstack", action="store_true",
+                     help="also run the tests that install and start LocalStack (scripts/test.sh "
+                          "runs them after the suite)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,12 +77,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--full"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with --full")
+    skips = {"slow": (not config.getoption("--full"), "slow: run with --full"),
+             "localstack": (not config.getoption("--localstack"),
+                            "installs LocalStack: run with --localstack (scripts/test.sh does, "
+                            "after the suite)")}
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        for marker, (skipped, reason) in skips.items():
+            if skipped and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)

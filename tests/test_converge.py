@@ -92,3 +92,64 @@ def test_the_workspace_log_lists_fetched_versions_without_asking_the_bucket(
                                   "NBVC_ENDPOINT_URL": "http://127.0.0.1:9"}).stdout)
     assert [r["path"] for r in records] == ["a.ipynb", "a.ipynb"]
     assert records[0]["short"] and records[1]["short"] is None  # offline: nothing was asked
+
+
+def busy_bucket(ws: Workspace, moto_server, bucket_url: str) -> int:  # noqa: ANN001
+    """Three notebooks with three pushed versions each, one of them deleted on the
+    remote: 10 versions and markers in the bucket."""
+    for n in range(3):
+        for text in ("one", "two", "three"):
+            write_notebook(ws.root / f"n{n}.ipynb", text)
+            sync.push(ws)
+    s3_client(moto_server.url).delete_object(Bucket=bucket_url[len("s3://"):], Key=ws.key("n1.ipynb"))
+    return 10
+
+
+def test_fetch_records_a_long_listing_in_batches_that_keep_each_notebook_whole(
+        tmp_path: Path, moto_server, bucket_url: str, monkeypatch) -> None:  # noqa: ANN001
+    total = busy_bucket(new_workspace(tmp_path / "a", bucket_url, moto_server.url), moto_server, bucket_url)
+    whole = new_workspace(tmp_path / "whole", bucket_url, moto_server.url)
+    sync.fetch(whole)  # one batch
+    batched = new_workspace(tmp_path / "batched", bucket_url, moto_server.url)
+    monkeypatch.setattr(sync, "FETCH_BATCH", 2)
+    batches: list[list[str]] = []
+    record = sync._fetch_batch
+    monkeypatch.setattr(sync, "_fetch_batch", lambda ws, batch, *rest: (
+        batches.append([version.key for _, version in batch]), record(ws, batch, *rest)))
+    report = sync.fetch(batched)
+    assert report.learned + report.deleted == total and len(batches) == 3
+    assert all(len(set(b) & set(other)) == 0 for b in batches for other in batches if other is not b)
+    # the same versions, times and kinds (versions with the same time may be listed in
+    # another order: they were recorded in another order)
+    assert sorted(batched.index.log_rows(None)) == sorted(whole.index.log_rows(None))
+    latest = "SELECT path, key, version_id, etag, deleted FROM remote_latest ORDER BY path"
+    assert batched.index.rows(latest) == whole.index.rows(latest)
+
+
+def test_an_interrupted_fetch_keeps_the_batches_it_recorded_and_the_next_one_lists_the_rest(
+        tmp_path: Path, moto_server, bucket_url: str, monkeypatch) -> None:  # noqa: ANN001
+    from nbvc.errors import RemoteError
+
+    total = busy_bucket(new_workspace(tmp_path / "a", bucket_url, moto_server.url), moto_server, bucket_url)
+    ws = new_workspace(tmp_path / "b", bucket_url, moto_server.url)
+    monkeypatch.setattr(sync, "FETCH_BATCH", 2)
+    listing = ws.store.list_versions
+
+    def cut_off(prefix: str = ""):  # noqa: ANN202
+        for n, version in enumerate(listing(prefix)):
+            if n == 7:
+                raise RemoteError("the connection was reset")
+            yield version
+    monkeypatch.setattr(ws.store, "list_versions", cut_off)
+    try:
+        sync.fetch(ws)
+    except RemoteError:
+        pass
+    else:
+        raise AssertionError("the listing was cut off")
+    recorded = len(ws.index.log_rows(None))
+    assert 0 < recorded < total
+    monkeypatch.setattr(ws.store, "list_versions", listing)
+    report = sync.fetch(ws)
+    assert report.learned + report.deleted == total - recorded
+    assert len(ws.index.log_rows(None)) == total

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -462,6 +462,11 @@ def _prefixes(workspace: Workspace, paths: list[str] | None) -> list[str]:
     return prefixes
 
 
+#: listed versions recorded per transaction (whole keys, so a little more): fetch's
+#: memory is that of one batch, however long the history
+FETCH_BATCH = 5000
+
+
 def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | None = None,
           full: bool = False) -> FetchReport:
     """Learn every remote version under the workspace prefix into the index, and the
@@ -472,17 +477,46 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     workspace) is described from its metadata at once, one HEAD each, in parallel;
     older ones are recorded from the listing and described on first use, or now
     with ``full`` (see :mod:`nbvc.core.remote_versions`).
+
+    The listing is recorded as it comes, in batches of :data:`FETCH_BATCH` versions
+    that hold every version of their keys, each in a transaction of its own: what one
+    notebook's versions decide (their order, a save re-pointed to the VersionId the
+    bucket holds) is decided within its batch. An interrupted fetch keeps the batches
+    it recorded, and the next one lists the rest as new.
     """
     started = time.perf_counter()
     report = FetchReport()
-    index = workspace.index
-    known = index.known_versions()
-    maybe_mine = {(r["path"], r["md5"], r["size"]) for r in index.pending()}
+    maybe_mine = {(r["path"], r["md5"], r["size"]) for r in workspace.index.pending()}
+    for batch in _whole_keys(_listed(workspace, paths, report), FETCH_BATCH):
+        _fetch_batch(workspace, batch, maybe_mine, full, jobs, report)
+    report.names = fetch_names(workspace, _prefixes(workspace, paths))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _whole_keys(listed: Iterable[tuple[str, ObjectVersion]],
+                size: int) -> Iterator[list[tuple[str, ObjectVersion]]]:
+    """``listed`` (keys sorted) in batches of about ``size``, each ending where a key does."""
+    batch: list[tuple[str, ObjectVersion]] = []
+    for entry in listed:
+        if len(batch) >= size and entry[1].key != batch[-1][1].key:
+            yield batch
+            batch = []
+        batch.append(entry)
+    if batch:
+        yield batch
+
+
+def _fetch_batch(workspace: Workspace, batch: list[tuple[str, ObjectVersion]],
+                 maybe_mine: set[tuple[str, str, int]], full: bool, jobs: int | None,
+                 report: FetchReport) -> None:
+    """Record one batch of the listing (see :func:`fetch`)."""
+    known = workspace.index.known_versions({version.key for _, version in batch})
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     latest: dict[str, ObjectVersion] = {}
     to_describe: list[dict[str, Any]] = []
     listed: set[tuple[str, str]] = set()
-    for rel, version in _listed(workspace, paths, report):
+    for rel, version in batch:
         listed.add((version.key, version.version_id))
         if version.is_latest:
             latest[rel] = version
@@ -498,12 +532,9 @@ def fetch(workspace: Workspace, paths: list[str] | None = None, *, jobs: int | N
     for versions in by_key.values():
         keep_order(versions)
         rows.extend(versions)
-    report.sketched = sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
+    report.sketched += sum(r["sha256"] == UNKNOWN and r["kind"] == "save" for r in rows)
     _record_fetched(workspace, rows, latest, listed, report)
     _adopt_heads(workspace, latest)
-    report.names = fetch_names(workspace, _prefixes(workspace, paths))
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _listed(workspace: Workspace, paths: list[str] | None,

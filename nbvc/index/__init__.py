@@ -32,7 +32,7 @@ from ..tree import RACY_MTIME, racy
 
 TYPE_CHECKING = False  # typing's flag, without importing typing (status's start-up)
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Collection, Iterable, Iterator
     from pathlib import Path
     from typing import Any
 
@@ -570,11 +570,17 @@ class Index:
         """The row of ``path``'s history recording the version ``version_id``."""
         return self.one("SELECT * FROM saves WHERE path=? AND version_id=?", [path, version_id])
 
-    def known_versions(self) -> set[tuple[str, str]]:
-        """(key, VersionId) of every version recorded."""
+    def known_versions(self, keys: Collection[str]) -> set[tuple[str, str]]:
+        """(key, VersionId) of every version recorded under ``keys``."""
+        found: set[tuple[str, str]] = set()
+        keys = list(keys)
         with self._lock:
-            return set(self.conn.execute(
-                "SELECT key, version_id FROM saves WHERE version_id IS NOT NULL"))
+            for start in range(0, len(keys), 500):  # SQLite before 3.32 takes 999 parameters
+                chunk = keys[start:start + 500]
+                found.update(self.conn.execute(
+                    f"SELECT key, version_id FROM saves WHERE key IN ({','.join('?' * len(chunk))})"
+                    " AND version_id IS NOT NULL", chunk))
+        return found
 
     def was_pushed(self, path: str) -> bool:
         """Whether any version of ``path`` is in the bucket."""
