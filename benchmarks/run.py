@@ -358,9 +358,10 @@ def fetch_vs_list(bench: Bench, versions: int, notebooks: int | None = None,
 
 def workspace_log(bench: Bench, name: str, root: Path) -> None:
     """The log of a fetched workspace, which asks the bucket nothing, timed as the other
-    sub-second commands are, 11 times (the first log after each fetch is a figure of
-    its own: it may read an index the VM has paged out, see README.md)."""
-    bench.record(name, "nbvc log (workspace)", [bench.run(nbvc("log"), cwd=root)[0] for _ in range(11)])
+    sub-second commands are (the first log after each fetch is a figure of its own: it
+    may read an index the VM has paged out, see README.md)."""
+    bench.record(name, "nbvc log (workspace)",
+                 [bench.run(nbvc("log"), cwd=root)[0] for _ in range(SHORT_SAMPLES)])
     shutil.rmtree(root)
 
 
